@@ -1,0 +1,62 @@
+"""The `credopass` command: the composition root that wires configuration, database and GUI.
+
+Exit codes: 0 success (or an idempotent repeat), 1 a failure of the database or environment,
+2 a usage or validation error, 3 a refusal by the check-in rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.cli import db_commands
+from app.cli.common import EXIT_USAGE, CliError, common_options, run_command
+
+# Each module contributes its sub-commands; keeping them apart keeps this file small.
+COMMAND_MODULES = [db_commands]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, no usage dump wall
+        self.exit(EXIT_USAGE, f"credopass: {message} (see `credopass --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = _Parser(
+        prog="credopass",
+        description="CredoPass Kiosk: front-desk event check-in. Without a command, opens the app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"credopass {__version__}")
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="open full-screen on the Check-in tab; leaving it needs the admin PIN",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMAND_MODULES:
+        module.register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        if args.command:  # a group such as `credopass db` without its sub-command
+            parser.parse_args([*(argv or sys.argv[1:]), "--help"])
+        return run_command(args, _launch_gui)
+    return run_command(args, args.handler)
+
+
+def _launch_gui(args, _context) -> int:
+    try:
+        from ui.main import run_gui
+    except ImportError as exc:  # e.g. Qt's system libraries are missing
+        raise CliError(f"cannot start the window: {exc}", EXIT_USAGE) from None
+    return run_gui(args.database_url, kiosk=args.kiosk)

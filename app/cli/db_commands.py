@@ -1,0 +1,166 @@
+"""`credopass db ...`: inspect, migrate, check, seed and reset the configured database."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, inspect, select
+
+from app.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from app.database import connect
+from db import migrate
+from db.engine import create_app_engine, sqlite_url
+from db.models import Base
+from db.seed import seed_guide_data
+from db.session import unit_of_work
+
+LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    db = subparsers.add_parser("db", help="inspect and manage the database", parents=[common])
+    sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND")
+
+    p = sub.add_parser(
+        "info", help="backend, URL (password masked), revision, row counts", parents=[common]
+    )
+    p.set_defaults(handler=cmd_info)
+
+    p = sub.add_parser("upgrade", help="migrate to REV (default: the newest)", parents=[common])
+    p.add_argument("revision", nargs="?", default="head", metavar="REV")
+    p.set_defaults(handler=cmd_upgrade)
+
+    p = sub.add_parser("downgrade", help="migrate back to REV (e.g. base)", parents=[common])
+    p.add_argument("revision", metavar="REV")
+    p.set_defaults(handler=cmd_downgrade)
+
+    p = sub.add_parser("current", help="print the schema revision", parents=[common])
+    p.set_defaults(handler=cmd_current)
+
+    p = sub.add_parser("revision", help="autogenerate a migration (developers)", parents=[common])
+    p.add_argument("-m", "--message", required=True, metavar="MSG")
+    p.set_defaults(handler=cmd_revision)
+
+    p = sub.add_parser(
+        "check", help="exit 1 if the models and the migrations disagree", parents=[common]
+    )
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("seed", help="load the database guide's demo data", parents=[common])
+    p.set_defaults(handler=cmd_seed)
+
+    p = sub.add_parser(
+        "reset", help="drop and re-create every table (needs --yes)", parents=[common]
+    )
+    p.add_argument("--yes", action="store_true", help="yes, delete all data")
+    p.add_argument("--force", action="store_true", help="allow a PostgreSQL that is not local")
+    p.set_defaults(handler=cmd_reset)
+
+
+def cmd_info(args, context) -> int:
+    database = context.database(managed=False)
+    status = migrate.schema_status(database.engine)
+    print(f"backend:  {database.backend}")
+    print(f"url:      {database.target.masked}  (from {database.target.source})")
+    print(f"revision: {status.current or 'none'}  (this app: {status.head}, {status.state.value})")
+    existing = set(inspect(database.engine).get_table_names())
+    with database.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            if table.name in existing:
+                count = connection.scalar(select(func.count()).select_from(table))
+                print(f"  {table.name:<12} {count:>10,} rows")
+            else:
+                print(f"  {table.name:<12} {'(missing)':>10}")
+    return EXIT_OK
+
+
+def cmd_upgrade(args, context) -> int:
+    database = context.database(managed=False)
+    status = migrate.schema_status(database.engine)
+    if status.state is migrate.SchemaState.UNMANAGED:
+        raise CliError(status.explain(), EXIT_FAILURE)
+    if status.state is migrate.SchemaState.AHEAD:
+        raise CliError(status.explain(), EXIT_FAILURE)
+    migrate.upgrade(database.engine, args.revision)
+    print(f"Database is at revision {migrate.current_revision(database.engine)}.")
+    return EXIT_OK
+
+
+def cmd_downgrade(args, context) -> int:
+    database = context.database(managed=False)
+    migrate.downgrade(database.engine, args.revision)
+    print(f"Database is at revision {migrate.current_revision(database.engine) or 'base (empty)'}.")
+    return EXIT_OK
+
+
+def cmd_current(args, context) -> int:
+    database = context.database(managed=False)
+    status = migrate.schema_status(database.engine)
+    print(status.current or "none")
+    if status.state is not migrate.SchemaState.CURRENT:
+        print(status.explain())
+    return EXIT_OK
+
+
+def cmd_revision(args, context) -> int:
+    database = context.database(managed=False)
+    status = migrate.schema_status(database.engine)
+    if status.state is not migrate.SchemaState.CURRENT:
+        raise CliError("autogenerate needs a database at the newest revision: " + status.explain())
+    path = migrate.revision(database.engine, args.message)
+    print(f"Wrote {path}. Review it before committing.")
+    return EXIT_OK
+
+
+def cmd_check(args, context) -> int:
+    """Compare the models with what the migrations build (a scratch SQLite database), and with
+    the configured database when it is at the newest revision."""
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = create_app_engine(sqlite_url(Path(folder) / "check.db"))
+        try:
+            migrate.upgrade(scratch)
+            problems += [f"migrations vs models: {d}" for d in migrate.schema_differences(scratch)]
+        finally:
+            scratch.dispose()
+    database = context.database(managed=False)
+    status = migrate.schema_status(database.engine)
+    if status.state is migrate.SchemaState.CURRENT:
+        diffs = migrate.schema_differences(database.engine)
+        problems += [f"{database.backend} database vs models: {d}" for d in diffs]
+    else:
+        print(f"note: configured database not compared. {status.explain()}")
+    if problems:
+        print("The models and the migrations disagree:")
+        for line in problems:
+            print(f"  - {line}")
+        print('Create a migration with `credopass db revision -m "..."` and review it.')
+        return EXIT_FAILURE
+    print("No differences: the models and the migrations agree.")
+    return EXIT_OK
+
+
+def cmd_seed(args, context) -> int:
+    database = context.database(managed=True)
+    with unit_of_work(database.sessions) as session:
+        report = seed_guide_data(session)
+    print(report.message)
+    return EXIT_OK
+
+
+def cmd_reset(args, context) -> int:
+    if not args.yes:
+        raise CliError("reset deletes every row; run again with --yes if you mean it", EXIT_USAGE)
+    target = context.target
+    if target.backend == "postgresql" and target.url.host not in LOCAL_HOSTS and not args.force:
+        raise CliError(
+            f"{target.url.host} is not this machine; add --force to reset a shared database",
+            EXIT_USAGE,
+        )
+    database = connect(target)
+    migrate.drop_everything(database.engine)
+    migrate.upgrade(database.engine)
+    print(f"Reset {database.location}: all tables re-created, empty.")
+    return EXIT_OK

@@ -1,0 +1,184 @@
+"""Where the data lives: URL resolution, engines with the right connection settings, masking."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+APP_NAME = "CredoPass"
+DEFAULT_DB_FILENAME = "credopass.db"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_CONNECT_TIMEOUT_S = 5
+
+
+class DatabaseUrlError(ValueError):
+    """The configured database URL cannot be used; the message says why, without the password."""
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    url: URL
+    source: str  # "--database-url", "DATABASE_URL" or "default"
+
+    @property
+    def backend(self) -> str:
+        return backend_of(self.url)
+
+    @property
+    def masked(self) -> str:
+        return mask_url(self.url)
+
+
+def default_sqlite_path() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / DEFAULT_DB_FILENAME
+
+
+def resolve_target(
+    cli_url: str | None = None, environ: Mapping[str, str] | None = None
+) -> DatabaseTarget:
+    """`--database-url` beats `DATABASE_URL`, which beats the SQLite file in the user data dir."""
+    environ = os.environ if environ is None else environ
+    if cli_url:
+        return DatabaseTarget(parse_url(cli_url), "--database-url")
+    env_url = environ.get("DATABASE_URL", "").strip()
+    if env_url:
+        return DatabaseTarget(parse_url(env_url), "DATABASE_URL")
+    return DatabaseTarget(sqlite_url(default_sqlite_path()), "default")
+
+
+def sqlite_url(path: Path) -> URL:
+    return URL.create("sqlite+pysqlite", database=str(path))
+
+
+def parse_url(raw: str) -> URL:
+    """Parse a user-supplied URL into one SQLAlchemy can use with our drivers."""
+    raw = raw.strip()
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise DatabaseUrlError(
+            f"the database URL {_mask_unparsed(raw)!r} is not valid; expected something like "
+            "postgresql://user@host:5432/dbname or sqlite:///path/to/credopass.db"
+        ) from None
+    backend = url.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+        if not url.database:
+            raise DatabaseUrlError(
+                f"the PostgreSQL URL {mask_url(url)!r} names no database (add /dbname at the end)"
+            )
+    elif backend == "sqlite":
+        url = url.set(drivername="sqlite+pysqlite")
+        if not url.database or url.database == ":memory:":
+            raise DatabaseUrlError(
+                "an SQLite URL needs a file path, like sqlite:///path/to/credopass.db "
+                "(an in-memory database would lose every check-in on exit)"
+            )
+    else:
+        raise DatabaseUrlError(
+            f"unsupported database {backend!r} in {mask_url(url)!r}: "
+            "use a postgresql:// or sqlite:/// URL"
+        )
+    return url
+
+
+def backend_of(url: URL) -> str:
+    return "postgresql" if url.get_backend_name() in ("postgres", "postgresql") else "sqlite"
+
+
+def mask_url(url: URL | str) -> str:
+    """The URL as it may be shown or logged: the password, if any, replaced by ***."""
+    if isinstance(url, str):
+        try:
+            url = make_url(url)
+        except ArgumentError:
+            return _mask_unparsed(url)
+    return url.render_as_string(hide_password=True)
+
+
+def _mask_unparsed(raw: str) -> str:
+    # Not a parseable URL, but it may still hold "user:secret@": never echo what follows ':'.
+    if "@" in raw and "://" in raw:
+        scheme, rest = raw.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in creds else raw
+    return raw
+
+
+def describe_location(url: URL) -> str:
+    """A short, password-free description for status lines: a file path or host/database."""
+    if backend_of(url) == "sqlite":
+        return f"SQLite file {url.database}"
+    host = url.host or "localhost"
+    port = f":{url.port}" if url.port else ""
+    return f"PostgreSQL {host}{port}/{url.database}"
+
+
+def create_app_engine(url: URL, **kwargs) -> Engine:
+    """An engine with the connection settings the check-in rules rely on."""
+    if backend_of(url) == "sqlite":
+        _check_sqlite_location(url)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            **kwargs,
+        )
+        _install_sqlite_pragmas(engine)
+        return engine
+    connect_args = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S, "application_name": "credopass"}
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+
+
+def _check_sqlite_location(url: URL) -> None:
+    path = Path(url.database)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise DatabaseUrlError(
+                f"the SQLite file {path} cannot be read and written by this user"
+            )
+        if not os.access(folder, os.W_OK):
+            raise DatabaseUrlError(
+                f"the folder {folder} is read-only; SQLite needs to write its journal next to "
+                f"{path.name}"
+            )
+        return
+    if not folder.exists():
+        raise DatabaseUrlError(f"the folder {folder} for the SQLite file does not exist")
+    if not os.access(folder, os.W_OK):
+        raise DatabaseUrlError(f"the folder {folder} is read-only; cannot create {path.name} there")
+
+
+def ensure_default_folder(target: DatabaseTarget) -> None:
+    """The default SQLite file's folder is ours to create; a user-given path is not."""
+    if target.source == "default":
+        Path(target.url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # pysqlite's own transaction handling would defer BEGIN; we issue BEGIN ourselves below
+        # so that a check-in can take the write lock up front (BEGIN IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")  # without it, cascades silently do nothing
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # a confirmed check-in survives power loss
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.info.pop("sqlite_begin", None) or connection.get_execution_options().get(
+            "sqlite_begin", "DEFERRED"
+        )
+        connection.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,189 @@
+"""Run Alembic from code against a given engine; decide whether the app may start."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from db.models import Base
+
+
+def migrations_dir() -> Path:
+    return Path(str(resources.files("migrations")))
+
+
+def alembic_config(engine: Engine | None = None, connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if engine is not None:
+        # Alembic's ini interpolation treats '%' specially; the URL is only used in-process.
+        cfg.set_main_option(
+            "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        )
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    return script_directory().get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection=connection), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection=connection), revision)
+
+
+def stamp(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.stamp(alembic_config(connection=connection), revision)
+
+
+def revision(engine: Engine, message: str) -> str:
+    """Autogenerate a new revision file from the models (for developers working from source)."""
+    with engine.begin() as connection:
+        script = command.revision(
+            alembic_config(connection=connection), message=message, autogenerate=True
+        )
+    return script.path if script else ""
+
+
+def schema_differences(engine: Engine) -> list[str]:
+    """Readable differences between the models and the database (empty when they agree)."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": connection.dialect.name == "sqlite",
+                "target_metadata": Base.metadata,
+            },
+        )
+        diffs = compare_metadata(context, Base.metadata)
+    return [_describe_diff(d) for d in diffs]
+
+
+def _describe_diff(diff) -> str:
+    if isinstance(diff, list):  # column-level changes come grouped
+        return "; ".join(_describe_diff(d) for d in diff)
+    kind, *rest = diff
+    words = {
+        "add_table": "table missing in the database",
+        "remove_table": "table in the database but not in the models",
+        "add_column": "column missing in the database",
+        "remove_column": "column in the database but not in the models",
+        "add_index": "index missing in the database",
+        "remove_index": "index in the database but not in the models",
+        "add_constraint": "constraint missing in the database",
+        "remove_constraint": "constraint in the database but not in the models",
+        "add_fk": "foreign key missing in the database",
+        "remove_fk": "foreign key in the database but not in the models",
+        "modify_type": "column type differs",
+        "modify_nullable": "nullability differs",
+        "modify_default": "default differs",
+    }
+    label = words.get(kind, kind)
+    subject = ", ".join(_name_of(x) for x in rest[:3] if x is not None)
+    return f"{label}: {subject}"
+
+
+def _name_of(obj) -> str:
+    for attr in ("name", "key"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str):
+            table = getattr(obj, "table", None)
+            return (
+                f"{table.name}.{value}"
+                if table is not None and attr == "name" and hasattr(obj, "type")
+                else value
+            )
+    return str(obj)
+
+
+class SchemaState(enum.Enum):
+    EMPTY = "empty"  # no tables at all
+    CURRENT = "current"
+    BEHIND = "behind"  # known older revision
+    AHEAD = "ahead"  # revision this code does not know (a newer CredoPass migrated it)
+    UNMANAGED = "unmanaged"  # tables but no Alembic history (e.g. the original web service's)
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    state: SchemaState
+    current: str | None
+    head: str
+
+    def explain(self, fix_command: str = "credopass db upgrade") -> str:
+        if self.state is SchemaState.BEHIND:
+            return (
+                f"The database schema is at revision {self.current}, older than this app's "
+                f"{self.head}. Run `{fix_command}` to bring it up to date."
+            )
+        if self.state is SchemaState.AHEAD:
+            return (
+                f"The database schema is at revision {self.current}, which this version of "
+                "CredoPass does not know: a newer CredoPass has upgraded it. Install the newer "
+                "version on this machine."
+            )
+        if self.state is SchemaState.UNMANAGED:
+            return (
+                "The database has tables but no CredoPass migration history (for example a "
+                f"database of the CredoPass web service). Run `{fix_command}` to adopt it."
+            )
+        if self.state is SchemaState.EMPTY:
+            return f"The database is empty. Run `{fix_command}` to create the CredoPass tables."
+        return f"The database schema is up to date (revision {self.current})."
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    head = head_revision()
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        state = SchemaState.UNMANAGED if tables - {"alembic_version"} else SchemaState.EMPTY
+    elif current == head:
+        state = SchemaState.CURRENT
+    elif _is_known(current):
+        state = SchemaState.BEHIND
+    else:
+        state = SchemaState.AHEAD
+    return SchemaStatus(state, current, head)
+
+
+def _is_known(rev: str) -> bool:
+    try:
+        return script_directory().get_revision(rev) is not None
+    except Exception:  # alembic raises several types for an unknown id
+        return False
+
+
+def drop_everything(engine: Engine) -> None:
+    """Drop our tables and the migration history (for `db reset`)."""
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

@@ -1,0 +1,244 @@
+"""The CredoPass schema: the database guide's four tables, column for column, plus our own.
+
+Python attributes are snake_case; the database columns keep the guide's camelCase names.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from db.types import UTCDateTime, UUIDType, new_id, random_uuid, utcnow
+
+# Matches the names Drizzle gave the original database, so an adopted database and a fresh one
+# carry the same constraint names.
+NAMING_CONVENTION = {
+    "pk": "%(table_name)s_pkey",
+    "uq": "%(table_name)s_%(column_0_name)s_unique",
+    "fk": "%(table_name)s_%(column_0_name)s_%(referred_table_name)s_%(referred_column_0_name)s_fk",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+}
+
+EVENT_STATUSES = ("draft", "scheduled", "ongoing", "completed", "cancelled")
+LOYALTY_TIERS = ("bronze", "silver", "gold", "platinum")
+AUDIT_METHODS = ("scan", "search", "walk_in", "admin", "cli", "system")
+
+GUIDE_TABLES = ("users", "events", "attendance", "loyalty")
+
+
+def _in_list(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f'"{column}" IN ({quoted})'
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _id_column() -> Mapped[uuid.UUID]:
+    return mapped_column(
+        "id", UUIDType, primary_key=True, default=new_id, server_default=random_uuid()
+    )
+
+
+def normalize_email(value: str) -> str:
+    """Emails are trimmed and lower-cased on write so that UNIQUE means what people expect."""
+    return value.strip().lower()
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("email"),
+        Index("idx_users_email", "email"),
+        Index("idx_users_createdAt", "createdAt"),
+    )
+
+    id: Mapped[uuid.UUID] = _id_column()
+    email: Mapped[str] = mapped_column("email", Text, nullable=False)
+    first_name: Mapped[str] = mapped_column("firstName", Text, nullable=False)
+    last_name: Mapped[str] = mapped_column("lastName", Text, nullable=False)
+    phone: Mapped[str | None] = mapped_column("phone", Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(
+        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        "updatedAt",
+        UTCDateTime,
+        nullable=False,
+        default=utcnow,
+        onupdate=utcnow,
+        server_default=func.now(),
+    )
+
+    @validates("email")
+    def _normalize_email(self, _key, value):
+        return normalize_email(value) if isinstance(value, str) else value
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.full_name!r}>"
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(_in_list("status", EVENT_STATUSES), name="status"),
+        Index("idx_events_status", "status"),
+        Index("idx_events_hostId", "hostId"),
+        Index("idx_events_startTime", "startTime"),
+    )
+
+    id: Mapped[uuid.UUID] = _id_column()
+    name: Mapped[str] = mapped_column("name", Text, nullable=False)
+    description: Mapped[str | None] = mapped_column("description", Text, nullable=True)
+    status: Mapped[str] = mapped_column("status", Text, nullable=False)
+    start_time: Mapped[datetime] = mapped_column("startTime", UTCDateTime, nullable=False)
+    end_time: Mapped[datetime] = mapped_column("endTime", UTCDateTime, nullable=False)
+    location: Mapped[str] = mapped_column("location", Text, nullable=False)
+    capacity: Mapped[int | None] = mapped_column("capacity", Integer, nullable=True)
+    host_id: Mapped[uuid.UUID] = mapped_column(
+        "hostId", UUIDType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        "updatedAt",
+        UTCDateTime,
+        nullable=False,
+        default=utcnow,
+        onupdate=utcnow,
+        server_default=func.now(),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.name!r} {self.status}>"
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (
+        Index("idx_attendance_eventId", "eventId"),
+        Index("idx_attendance_patronId", "patronId"),
+        Index("idx_attendance_attended", "attended"),
+        Index("idx_attendance_unique", "eventId", "patronId", unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = _id_column()
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        "eventId", UUIDType, ForeignKey("events.id", ondelete="CASCADE"), nullable=False
+    )
+    patron_id: Mapped[uuid.UUID] = mapped_column(
+        "patronId", UUIDType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    attended: Mapped[bool] = mapped_column(
+        "attended", Boolean, nullable=False, default=False, server_default=false()
+    )
+    check_in_time: Mapped[datetime | None] = mapped_column(
+        "checkInTime", UTCDateTime, nullable=True
+    )
+    check_out_time: Mapped[datetime | None] = mapped_column(
+        "checkOutTime", UTCDateTime, nullable=True
+    )
+
+    def __repr__(self) -> str:
+        return (
+            f"<Attendance event={self.event_id} patron={self.patron_id} attended={self.attended}>"
+        )
+
+
+class Loyalty(Base):
+    __tablename__ = "loyalty"
+    __table_args__ = (
+        CheckConstraint(_in_list("tier", LOYALTY_TIERS), name="tier"),
+        Index("idx_loyalty_patronId", "patronId"),
+        Index("idx_loyalty_tier", "tier"),
+    )
+
+    id: Mapped[uuid.UUID] = _id_column()
+    patron_id: Mapped[uuid.UUID] = mapped_column(
+        "patronId", UUIDType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    description: Mapped[str] = mapped_column("description", Text, nullable=False)
+    tier: Mapped[str | None] = mapped_column("tier", Text, nullable=True)
+    points: Mapped[int | None] = mapped_column(
+        "points", Integer, nullable=True, default=0, server_default=text("0")
+    )
+    reward: Mapped[str | None] = mapped_column("reward", Text, nullable=True)
+    issued_at: Mapped[datetime] = mapped_column(
+        "issuedAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
+    )
+    expires_at: Mapped[datetime | None] = mapped_column("expiresAt", UTCDateTime, nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<Loyalty patron={self.patron_id} points={self.points} tier={self.tier}>"
+
+
+class AuditLog(Base):
+    """Every action and every refusal: the failed-scan log and "who checked this person in".
+
+    Our own table (not in the guide). Event and patron links survive deletion of the row they
+    point at as NULL, so the history of a deleted event still says what happened at the door.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint(_in_list("method", AUDIT_METHODS), name="method"),
+        Index("idx_audit_log_createdAt", "createdAt"),
+        Index("idx_audit_log_eventId_patronId", "eventId", "patronId"),
+        Index("idx_audit_log_station_createdAt", "station", "createdAt"),
+    )
+
+    id: Mapped[uuid.UUID] = _id_column()
+    created_at: Mapped[datetime] = mapped_column(
+        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
+    )
+    station: Mapped[str] = mapped_column("station", Text, nullable=False)
+    method: Mapped[str] = mapped_column("method", Text, nullable=False)
+    action: Mapped[str] = mapped_column("action", Text, nullable=False)
+    outcome: Mapped[str] = mapped_column("outcome", Text, nullable=False)
+    event_id: Mapped[uuid.UUID | None] = mapped_column(
+        "eventId", UUIDType, ForeignKey("events.id", ondelete="SET NULL"), nullable=True
+    )
+    patron_id: Mapped[uuid.UUID | None] = mapped_column(
+        "patronId", UUIDType, ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    code: Mapped[str | None] = mapped_column("code", Text, nullable=True)
+    detail: Mapped[str | None] = mapped_column("detail", Text, nullable=True)
+
+
+class Setting(Base):
+    """Shared settings (points per visit, undo window, PIN hash...), one row per key."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column("key", Text, primary_key=True)
+    value: Mapped[str] = mapped_column("value", Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        "updatedAt",
+        UTCDateTime,
+        nullable=False,
+        default=utcnow,
+        onupdate=utcnow,
+        server_default=func.now(),
+    )

@@ -1,0 +1,42 @@
+"""The main window opens on a database, offers demo data when empty, and loads it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
+
+from app.database import open_for_app
+from db.engine import DatabaseTarget
+from db.models import User
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, database_url):
+    database = open_for_app(DatabaseTarget(database_url, "--database-url"))
+    window = MainWindow(database, station="door-1")
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.shutdown()
+    database.dispose()
+
+
+def test_tabs_and_status_line(window):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["Check-in", "Events", "Admin"]
+    status_texts = " ".join(
+        w.text() for w in window.statusBar().findChildren(type(window.connection_label))
+    )
+    assert "door-1" in status_texts
+    assert "Database:" in status_texts
+
+
+def test_empty_database_offers_demo_data_and_loads_it(qtbot, window):
+    qtbot.waitUntil(window.empty_bar.isVisible, timeout=5000)
+    with qtbot.waitSignal(window.demo_data_loaded, timeout=5000):
+        qtbot.mouseClick(window.load_demo_button, Qt.MouseButton.LeftButton)
+    assert not window.empty_bar.isVisible()
+    with window.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 2

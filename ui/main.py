@@ -1,0 +1,37 @@
+"""Start the Qt application on the configured database."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.database import open_for_app
+from app.errors import DatabaseUnavailable, StartupRefused
+from db.engine import DatabaseUrlError, resolve_target
+from ui.main_window import MainWindow
+from ui.theme import apply_theme
+
+
+def run_gui(database_url: str | None, *, kiosk: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("CredoPass Kiosk")
+    app.setOrganizationName("CredoPass")
+    apply_theme(app)
+    try:
+        database = open_for_app(resolve_target(database_url))
+    except (DatabaseUrlError, DatabaseUnavailable, StartupRefused) as exc:
+        QMessageBox.critical(None, "CredoPass cannot start", str(exc))
+        print(f"credopass: {exc}", file=sys.stderr)
+        return 1
+    window = MainWindow(database, kiosk=kiosk)
+    if kiosk:
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        database.dispose()

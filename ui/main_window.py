@@ -1,0 +1,125 @@
+"""The main window: Check-in, Events and Admin tabs over one database worker."""
+
+from __future__ import annotations
+
+import socket
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import exists, select
+
+from app.database import Database
+from db.models import User
+from db.seed import seed_guide_data
+from ui.placeholder import PlaceholderTab
+from ui.worker import DbWorker
+
+
+class MainWindow(QMainWindow):
+    # emitted when the demo data has been loaded into an empty database
+    demo_data_loaded = Signal(str)
+
+    def __init__(self, database: Database, *, kiosk: bool = False, station: str | None = None):
+        super().__init__()
+        self.database = database
+        self.kiosk = kiosk
+        self.station = station or socket.gethostname()
+        self.worker = DbWorker(database.sessions, self)
+        self.setWindowTitle(f"CredoPass Kiosk — {self.station}")
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Main sections")
+        self.tabs.addTab(
+            PlaceholderTab(
+                "Check-in",
+                "The greeter's screen will be here: scan a pass or type a few letters of a name, "
+                "press Enter, and see the welcome. Check-out, walk-ins and undo live here too.",
+            ),
+            "Check-in",
+        )
+        self.tabs.addTab(
+            PlaceholderTab(
+                "Events",
+                "Organizers will plan events here: create, edit, publish, repeat weekly, and see "
+                "who came with live figures for today's event.",
+            ),
+            "Events",
+        )
+        self.tabs.addTab(
+            PlaceholderTab(
+                "Admin",
+                "Supervisors will browse and edit every table here, behind the admin PIN: "
+                "users, events, attendance, loyalty and the audit log.",
+            ),
+            "Admin",
+        )
+
+        self.empty_bar = self._build_empty_bar()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.empty_bar)
+        layout.addWidget(self.tabs)
+        self.setCentralWidget(central)
+
+        self.connection_label = QLabel("Connected")
+        self.statusBar().addWidget(QLabel(f"Database: {database.location}"))
+        self.statusBar().addWidget(self.connection_label)
+        self.statusBar().addPermanentWidget(QLabel(f"Station: {self.station}"))
+        self.worker.connection_lost.connect(self._on_worker_connection_lost)
+        self.worker.connection_restored.connect(self._on_worker_connection_restored)
+
+        self.worker.submit(
+            lambda s: not s.scalar(select(exists().where(User.id.isnot(None)))),
+            self._on_emptiness_checked,
+            write=False,
+        )
+
+    def _build_empty_bar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("emptyDatabaseBar")
+        text = QLabel("This database has no people or events yet.")
+        self.load_demo_button = QPushButton("Load demo data")
+        self.load_demo_button.setAccessibleName("Load demo data")
+        self.load_demo_button.clicked.connect(self._on_load_demo_clicked)
+        dismiss = QPushButton("Not now")
+        dismiss.clicked.connect(lambda: bar.setVisible(False))
+        row = QHBoxLayout(bar)
+        row.addWidget(text, 1)
+        row.addWidget(self.load_demo_button)
+        row.addWidget(dismiss)
+        bar.setVisible(False)
+        return bar
+
+    def _on_emptiness_checked(self, is_empty) -> None:
+        self.empty_bar.setVisible(is_empty is True)
+
+    def _on_load_demo_clicked(self) -> None:
+        self.load_demo_button.setEnabled(False)
+        self.worker.submit(seed_guide_data, self._on_demo_loaded, self._on_demo_failed)
+
+    def _on_demo_loaded(self, report) -> None:
+        self.empty_bar.setVisible(False)
+        self.statusBar().showMessage(report.message, 8000)
+        self.demo_data_loaded.emit(report.message)
+
+    def _on_demo_failed(self, _error) -> None:
+        self.load_demo_button.setEnabled(True)
+        self.statusBar().showMessage("Could not load the demo data; see the connection status.")
+
+    def _on_worker_connection_lost(self, reason: str) -> None:
+        self.connection_label.setText(f"Database unreachable — retrying ({reason})")
+
+    def _on_worker_connection_restored(self) -> None:
+        self.connection_label.setText("Connected")
+
+    def shutdown(self) -> None:
+        self.worker.shutdown(wait=True)
