@@ -13,7 +13,7 @@ from ui.main_window import MainWindow
 from ui.theme import apply_theme
 
 
-def run_gui(database_url: str | None, *, kiosk: bool = False) -> int:
+def run_gui(database_url: str | None, *, kiosk: bool = False, station: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CredoPass Kiosk")
     app.setOrganizationName("CredoPass")
@@ -24,7 +24,7 @@ def run_gui(database_url: str | None, *, kiosk: bool = False) -> int:
         QMessageBox.critical(None, "CredoPass cannot start", str(exc))
         print(f"credopass: {exc}", file=sys.stderr)
         return 1
-    window = MainWindow(database, kiosk=kiosk)
+    window = MainWindow(database, kiosk=kiosk, station=station)
     if kiosk:
         window.showFullScreen()
     else:

@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import db_commands
+from app.cli import admin_commands, db_commands
 from app.cli.common import EXIT_USAGE, CliError, common_options, run_command
 
 # Each module contributes its sub-commands; keeping them apart keeps this file small.
-COMMAND_MODULES = [db_commands]
+COMMAND_MODULES = [db_commands, admin_commands]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--kiosk",
         action="store_true",
         help="open full-screen on the Check-in tab; leaving it needs the admin PIN",
+    )
+    parser.add_argument(
+        "--station",
+        metavar="NAME",
+        help="name of this check-in station in the audit log (default: the computer's name)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:
@@ -59,4 +64,4 @@ def _launch_gui(args, _context) -> int:
         from ui.main import run_gui
     except ImportError as exc:  # e.g. Qt's system libraries are missing
         raise CliError(f"cannot start the window: {exc}", EXIT_USAGE) from None
-    return run_gui(args.database_url, kiosk=args.kiosk)
+    return run_gui(args.database_url, kiosk=args.kiosk, station=getattr(args, "station", None))
