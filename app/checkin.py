@@ -1,0 +1,500 @@
+"""The door rules: check-in, check-out, registration (RSVP) and undo.
+
+Every function takes the caller's Session, never commits, and returns a `CheckInResult` whose
+`outcome` says what happened; expected refusals (full, not open, unknown code) are outcomes, and
+each action or refusal writes one audit row in the same transaction. Call them through
+`db.session.run_in_transaction(factory, lambda s: check_in(s, ...))`.
+
+Public API (kept stable; the kiosk codes against it):
+    check_in(session, event_id, code_or_patron_id, *, station, method, now=None)
+    check_out(session, event_id, code_or_patron_id, *, station, method, now=None)
+    register(session, event_id, code_or_patron_id, *, station, method, now=None)
+    undo_check_in(session, event_id, code_or_patron_id, *, station, supervisor=False,
+                  now=None, method=None)
+    walk_in(...) lives in app/walk_in.py.
+`event_id` is a UUID (or its text); `code_or_patron_id` is a patron UUID, a scanned code (UUID
+text in any form) or an exact email. `method` is one of db.models.AUDIT_METHODS. `now` must be
+timezone-aware (tests pass it to control time); it defaults to the current UTC time.
+
+Concurrency: each action first locks the event row (PostgreSQL SELECT ... FOR UPDATE; on SQLite
+the unit of work's BEGIN IMMEDIATE already serialises writers), then counts and upserts, so two
+kiosks can neither overfill an event nor create a duplicate row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import audit, loyalty, settings
+from app.event_lookup import parse_uuid
+from app.identify import identify, loggable_code
+from app.outcomes import CheckInResult, EventRef, Outcome, PatronRef
+from db.models import Attendance, Event, Loyalty, User
+from db.types import utcnow
+
+OPEN_STATUSES = ("scheduled", "ongoing")
+REGISTRATION_CLOSED = ("completed", "cancelled")
+
+ACTION_CHECK_IN = "check_in"
+ACTION_CHECK_OUT = "check_out"
+ACTION_REGISTER = "register"
+ACTION_UNDO = "undo"
+
+
+# -- public use cases ---------------------------------------------------------------------------
+
+
+def check_in(
+    session: Session,
+    event_id: uuid.UUID | str,
+    code_or_patron_id: str | uuid.UUID,
+    *,
+    station: str,
+    method: str,
+    now: datetime | None = None,
+) -> CheckInResult:
+    """Admit a patron: flip a registration to attended, or add a row for a walk-in."""
+    door = Door(session, station, method, now, ACTION_CHECK_IN)
+    event = door.lock_event(event_id)
+    if event is None:
+        return door.event_not_found(event_id, code_or_patron_id)
+    patron = identify(session, code_or_patron_id)
+    if patron is None:
+        return door.patron_not_found(event, code_or_patron_id)
+    return admit(door, event, patron)
+
+
+def check_out(
+    session: Session,
+    event_id: uuid.UUID | str,
+    code_or_patron_id: str | uuid.UUID,
+    *,
+    station: str,
+    method: str,
+    now: datetime | None = None,
+) -> CheckInResult:
+    """Record that a checked-in patron left (allowed whatever the event's status)."""
+    door = Door(session, station, method, now, ACTION_CHECK_OUT)
+    event = door.lock_event(event_id)
+    if event is None:
+        return door.event_not_found(event_id, code_or_patron_id)
+    patron = identify(session, code_or_patron_id)
+    if patron is None:
+        return door.patron_not_found(event, code_or_patron_id)
+    row = attendance_row(session, event.id, patron.id)
+    if row is None or not row.attended:
+        return door.finish(
+            Outcome.NOT_CHECKED_IN,
+            f"{patron.first_name} is not checked in to {event.name}",
+            event,
+            patron,
+            row,
+        )
+    if row.check_out_time is not None:
+        return door.finish(
+            Outcome.ALREADY_CHECKED_OUT,
+            f"{patron.first_name} already checked out at {clock(row.check_out_time)}",
+            event,
+            patron,
+            row,
+        )
+    # Never before the check-in: a kiosk clock running behind must not produce a negative stay.
+    row.check_out_time = max(door.now, row.check_in_time) if row.check_in_time else door.now
+    session.flush()
+    return door.finish(Outcome.CHECKED_OUT, f"Goodbye, {patron.first_name}!", event, patron, row)
+
+
+def register(
+    session: Session,
+    event_id: uuid.UUID | str,
+    code_or_patron_id: str | uuid.UUID,
+    *,
+    station: str,
+    method: str,
+    now: datetime | None = None,
+) -> CheckInResult:
+    """RSVP: an `attended = false` row. Capacity is only enforced at the door, not here."""
+    door = Door(session, station, method, now, ACTION_REGISTER)
+    event = door.lock_event(event_id)
+    if event is None:
+        return door.event_not_found(event_id, code_or_patron_id)
+    patron = identify(session, code_or_patron_id)
+    if patron is None:
+        return door.patron_not_found(event, code_or_patron_id)
+    if event.status in REGISTRATION_CLOSED:
+        return door.finish(Outcome.EVENT_NOT_OPEN, closed_message(event), event, patron)
+    row = attendance_row(session, event.id, patron.id)
+    if row is not None:
+        state = "checked in to" if row.attended else "registered for"
+        return door.finish(
+            Outcome.ALREADY_REGISTERED,
+            f"{patron.full_name} is already {state} {event.name}",
+            event,
+            patron,
+            row,
+        )
+    row = Attendance(event_id=event.id, patron_id=patron.id, attended=False)
+    session.add(row)
+    session.flush()
+    return door.finish(
+        Outcome.REGISTERED, f"{patron.full_name} is registered for {event.name}", event, patron, row
+    )
+
+
+def undo_check_in(
+    session: Session,
+    event_id: uuid.UUID | str,
+    code_or_patron_id: str | uuid.UUID,
+    *,
+    station: str,
+    supervisor: bool = False,
+    now: datetime | None = None,
+    method: str | None = None,
+) -> CheckInResult:
+    """Take back the latest check-in: the row returns to its previous state (registered, or no
+    row for a walk-in) and the award is reversed by a negative ledger row.
+
+    A greeter may undo a check-in made at the same station within the undo window (setting
+    `undo_window_seconds`); `supervisor=True` may undo any. `method` defaults to "admin" for a
+    supervisor, else "scan".
+    """
+    door = Door(session, station, method or ("admin" if supervisor else "scan"), now, ACTION_UNDO)
+    event = door.lock_event(event_id)
+    if event is None:
+        return door.event_not_found(event_id, code_or_patron_id)
+    patron = identify(session, code_or_patron_id)
+    if patron is None:
+        return door.patron_not_found(event, code_or_patron_id)
+    row = attendance_row(session, event.id, patron.id)
+    entry = _undoable_entry(session, event.id, patron.id)
+    if row is None or not row.attended or entry is None:
+        return door.finish(
+            Outcome.NOT_CHECKED_IN,
+            f"{patron.first_name} is not checked in to {event.name}: nothing to undo",
+            event,
+            patron,
+            row,
+        )
+    if not supervisor:
+        refusal = _greeter_may_not_undo(session, entry, door)
+        if refusal:
+            return door.finish(
+                Outcome.UNDO_NOT_ALLOWED,
+                refusal,
+                event,
+                patron,
+                row,
+                detail={"check_in_audit_id": str(entry.id)},
+            )
+    detail = audit.detail_of(entry)
+    previous = detail.get("previous")
+    if previous is None:
+        session.delete(row)
+        row = None
+    else:
+        row.attended = bool(previous.get("attended", False))
+        row.check_in_time = _parse_time(previous.get("checkInTime"))
+        row.check_out_time = _parse_time(previous.get("checkOutTime"))
+    points = 0
+    award = (
+        session.get(Loyalty, uuid.UUID(detail["loyalty_id"])) if detail.get("loyalty_id") else None
+    )
+    if award is not None:
+        reversal = loyalty.reverse(
+            session, award, f"Undo: {loyalty.attendance_description(event.name)}", door.now
+        )
+        points = reversal.points or 0
+    session.flush()
+    return door.finish(
+        Outcome.UNDONE,
+        f"Check-in of {patron.full_name} undone",
+        event,
+        patron,
+        row,
+        points=points,
+        detail={"check_in_audit_id": str(entry.id), "points": points},
+    )
+
+
+# -- shared by check_in and walk_in -------------------------------------------------------------
+
+
+def admit(
+    door: Door,
+    event: Event,
+    patron: User,
+    *,
+    existing_patron: bool = False,
+    detail: dict | None = None,
+) -> CheckInResult:
+    """The check-in rules for an identified patron at a locked event."""
+    session = door.session
+    extra = dict(detail or {})
+    row = attendance_row(session, event.id, patron.id)
+    if event.status not in OPEN_STATUSES:
+        return door.finish(
+            Outcome.EVENT_NOT_OPEN,
+            closed_message(event),
+            event,
+            patron,
+            row,
+            detail=extra,
+            existing_patron=existing_patron,
+        )
+    if row is not None and row.attended:
+        if row.check_out_time is None:
+            when = clock(row.check_in_time) if row.check_in_time else "an earlier time"
+            return door.finish(
+                Outcome.ALREADY_CHECKED_IN,
+                f"{patron.first_name} was already checked in at {when}",
+                event,
+                patron,
+                row,
+                detail=extra,
+                existing_patron=existing_patron,
+            )
+        extra["previousCheckOutTime"] = row.check_out_time.isoformat()
+        row.check_out_time = None
+        session.flush()
+        return door.finish(
+            Outcome.RE_ENTERED,
+            f"Welcome back, {patron.first_name}!",
+            event,
+            patron,
+            row,
+            detail=extra,
+            existing_patron=existing_patron,
+        )
+    if event.capacity is not None:
+        attended = count_attended(session, event.id)
+        if attended >= event.capacity:
+            return door.finish(
+                Outcome.EVENT_FULL,
+                f"{event.name} is full: {attended} of {event.capacity}",
+                event,
+                patron,
+                row,
+                detail=extra,
+                existing_patron=existing_patron,
+            )
+    if row is None:
+        extra["previous"] = None
+        row = Attendance(event_id=event.id, patron_id=patron.id)
+        session.add(row)
+    else:
+        extra["previous"] = {
+            "attended": False,
+            "checkInTime": row.check_in_time.isoformat() if row.check_in_time else None,
+            "checkOutTime": row.check_out_time.isoformat() if row.check_out_time else None,
+        }
+    row.attended = True
+    row.check_in_time = door.now
+    row.check_out_time = None
+    session.flush()
+    award = loyalty.award_attendance(session, patron.id, event.name, door.now)
+    points = award.points if award is not None else 0
+    extra["loyalty_id"] = str(award.id) if award is not None else None
+    extra["points"] = points
+    welcome = f"Welcome, {patron.first_name}!"
+    return door.finish(
+        Outcome.CHECKED_IN,
+        welcome,
+        event,
+        patron,
+        row,
+        points=points,
+        detail=extra,
+        existing_patron=existing_patron,
+    )
+
+
+class Door:
+    """One door action in progress: its station, method, clock, and how it ends (audit+result).
+
+    Shared with app.walk_in; not meant for other callers.
+    """
+
+    def __init__(self, session: Session, station: str, method: str, now, action: str):
+        self.session = session
+        self.station = audit.clean_station(station)
+        self.method = audit.check_method(method)
+        self.now = aware_now(now)
+        self.action = action
+
+    def lock_event(self, event_id: uuid.UUID | str) -> Event | None:
+        key = event_id if isinstance(event_id, uuid.UUID) else parse_uuid(str(event_id or ""))
+        if key is None:
+            return None
+        query = (
+            select(Event)
+            .where(Event.id == key)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalars(query).first()
+
+    def event_not_found(self, event_id, code) -> CheckInResult:
+        audit.record(
+            self.session,
+            station=self.station,
+            method=self.method,
+            action=self.action,
+            outcome=Outcome.EVENT_NOT_FOUND,
+            code=loggable_code(code),
+            detail={"event": loggable_code(event_id)},
+            now=self.now,
+        )
+        return CheckInResult(Outcome.EVENT_NOT_FOUND, "That event does not exist (any more)")
+
+    def patron_not_found(self, event: Event, code) -> CheckInResult:
+        shown = loggable_code(code)
+        audit.record(
+            self.session,
+            station=self.station,
+            method=self.method,
+            action=self.action,
+            outcome=Outcome.NOT_FOUND,
+            event_id=event.id,
+            code=shown,
+            now=self.now,
+        )
+        message = f"No pass or email matches {shown!r}" if shown else "Nothing was scanned"
+        return CheckInResult(Outcome.NOT_FOUND, message, event=EventRef(event.id, event.name))
+
+    def refuse_unidentified(self, event: Event, outcome: Outcome, message: str, code: str):
+        """A refusal before anyone was identified (a walk-in at a closed or full event)."""
+        audit.record(
+            self.session,
+            station=self.station,
+            method=self.method,
+            action=self.action,
+            outcome=outcome,
+            event_id=event.id,
+            code=loggable_code(code),
+            now=self.now,
+        )
+        return CheckInResult(outcome, message, event=EventRef(event.id, event.name))
+
+    def finish(
+        self,
+        outcome: Outcome,
+        message: str,
+        event: Event,
+        patron: User,
+        row: Attendance | None = None,
+        *,
+        points: int = 0,
+        detail: dict | None = None,
+        existing_patron: bool = False,
+    ) -> CheckInResult:
+        audit.record(
+            self.session,
+            station=self.station,
+            method=self.method,
+            action=self.action,
+            outcome=outcome,
+            event_id=event.id,
+            patron_id=patron.id,
+            detail=detail,
+            now=self.now,
+        )
+        balance = loyalty.balance(self.session, patron.id, self.now)
+        return CheckInResult(
+            outcome=outcome,
+            message=message,
+            patron=PatronRef(patron.id, patron.first_name, patron.last_name),
+            event=EventRef(event.id, event.name),
+            check_in_time=row.check_in_time if row is not None else None,
+            check_out_time=row.check_out_time if row is not None else None,
+            points=points,
+            balance=balance,
+            tier=loyalty.tier_for(balance),
+            existing_patron=existing_patron,
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def attendance_row(
+    session: Session, event_id: uuid.UUID, patron_id: uuid.UUID
+) -> Attendance | None:
+    query = (
+        select(Attendance)
+        .where(Attendance.event_id == event_id, Attendance.patron_id == patron_id)
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).first()
+
+
+def count_attended(session: Session, event_id: uuid.UUID) -> int:
+    query = (
+        select(func.count())
+        .select_from(Attendance)
+        .where(Attendance.event_id == event_id, Attendance.attended.is_(True))
+    )
+    return int(session.scalar(query) or 0)
+
+
+def closed_message(event: Event) -> str:
+    if event.status == "completed":
+        return f"{event.name} has finished"
+    if event.status == "cancelled":
+        return f"{event.name} was cancelled"
+    return f"{event.name} is not open for check-in yet"
+
+
+def clock(value: datetime) -> str:
+    """Wall-clock time where the kiosk is, as a greeter says it."""
+    return value.astimezone().strftime("%H:%M")
+
+
+def aware_now(now: datetime | None) -> datetime:
+    if now is None:
+        return utcnow()
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("`now` must carry a time zone")
+    return now
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _undoable_entry(session: Session, event_id: uuid.UUID, patron_id: uuid.UUID):
+    """The audit row of the latest check-in, unless an undo already took it back."""
+    entry = audit.latest(
+        session,
+        event_id=event_id,
+        patron_id=patron_id,
+        action=ACTION_CHECK_IN,
+        outcomes=(Outcome.CHECKED_IN,),
+    )
+    if entry is None:
+        return None
+    last_undo = audit.latest(
+        session,
+        event_id=event_id,
+        patron_id=patron_id,
+        action=ACTION_UNDO,
+        outcomes=(Outcome.UNDONE,),
+    )
+    if last_undo is not None and audit.detail_of(last_undo).get("check_in_audit_id") == str(
+        entry.id
+    ):
+        return None
+    return entry
+
+
+def _greeter_may_not_undo(session: Session, entry, door: Door) -> str | None:
+    """Why a greeter (not a supervisor) may not undo this check-in, or None if they may."""
+    if entry.station != door.station:
+        return f"That check-in was made at {entry.station}; ask a supervisor to undo it"
+    window = settings.undo_window_seconds(session)
+    if door.now - entry.created_at > timedelta(seconds=window):
+        return f"That check-in is more than {window} seconds old; ask a supervisor to undo it"
+    return None

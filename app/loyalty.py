@@ -1,0 +1,199 @@
+"""The loyalty ledger: awards for attendance, reversals, redemptions, balances and tiers.
+
+Balance = sum of `points` over the patron's rows that have not expired (`expiresAt` null or in
+the future). Tiers are the database guide's: bronze 0-99, silver 100-499, gold 500-999,
+platinum 1000+. Every row records the tier of the balance right after it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app import audit, settings
+from app.errors import ValidationError
+from app.outcomes import EventRef, Outcome, PatronRef, PatronStatus, RedeemResult, Visit
+from db.models import Attendance, Event, Loyalty, User
+from db.types import utcnow
+
+# (lowest balance, tier), highest first.
+TIER_FLOORS = ((1000, "platinum"), (500, "gold"), (100, "silver"), (0, "bronze"))
+MAX_REWARD_LENGTH = 200
+RECENT_VISITS = 5
+
+
+def tier_for(balance: int) -> str:
+    for floor, tier in TIER_FLOORS:
+        if balance >= floor:
+            return tier
+    return "bronze"  # a negative balance (should not happen) is still the entry tier
+
+
+def next_tier(balance: int) -> tuple[str | None, int | None]:
+    """(the next tier up, points still needed), or (None, None) at the top."""
+    for floor, tier in reversed(TIER_FLOORS):
+        if balance < floor:
+            return tier, floor - balance
+    return None, None
+
+
+def balance(session: Session, patron_id: uuid.UUID, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    query = select(func.coalesce(func.sum(Loyalty.points), 0)).where(
+        Loyalty.patron_id == patron_id,
+        or_(Loyalty.expires_at.is_(None), Loyalty.expires_at > now),
+    )
+    return int(session.scalar(query) or 0)
+
+
+def attendance_description(event_name: str) -> str:
+    return f"Attendance at {event_name}"
+
+
+def award_attendance(
+    session: Session, patron_id: uuid.UUID, event_name: str, now: datetime
+) -> Loyalty | None:
+    """Add the award for one transition to attended; None when the setting awards 0 points."""
+    points = settings.points_per_visit(session)
+    if points <= 0:
+        return None
+    days = settings.points_expiry_days(session)
+    expires = now + timedelta(days=days) if days is not None else None
+    return _add_row(session, patron_id, attendance_description(event_name), points, now, expires)
+
+
+def reverse(session: Session, award: Loyalty, description: str, now: datetime) -> Loyalty:
+    """A negative row cancelling `award`; it expires with the award so balances stay even."""
+    return _add_row(
+        session, award.patron_id, description, -(award.points or 0), now, award.expires_at
+    )
+
+
+def _add_row(
+    session: Session,
+    patron_id: uuid.UUID,
+    description: str,
+    points: int,
+    now: datetime,
+    expires: datetime | None,
+    reward: str | None = None,
+) -> Loyalty:
+    after = balance(session, patron_id, now) + points
+    row = Loyalty(
+        patron_id=patron_id,
+        description=description,
+        points=points,
+        tier=tier_for(after),
+        reward=reward,
+        issued_at=now,
+        expires_at=expires,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def redeem(
+    session: Session,
+    patron_id: uuid.UUID,
+    points: int,
+    reward: str,
+    *,
+    station: str,
+    method: str = "admin",
+    now: datetime | None = None,
+) -> RedeemResult:
+    """Spend `points` on `reward`: a negative row, refused when the balance is short."""
+    now = now or utcnow()
+    reward_text = " ".join(str(reward or "").split())
+    errors = {}
+    if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
+        errors["points"] = "Points to redeem must be a whole number above zero."
+    if not reward_text:
+        errors["reward"] = "Say what the reward is."
+    elif len(reward_text) > MAX_REWARD_LENGTH:
+        errors["reward"] = f"Keep the reward under {MAX_REWARD_LENGTH} characters."
+    if errors:
+        raise ValidationError(errors)
+    # Locking the patron row makes two simultaneous redemptions take turns (PostgreSQL).
+    patron = session.scalars(select(User).where(User.id == patron_id).with_for_update()).first()
+    if patron is None:
+        raise ValidationError({"patron": "No such patron."})
+    ref = patron_ref(patron)
+    current = balance(session, patron.id, now)
+    if current < points:
+        audit.record(
+            session,
+            station=station,
+            method=method,
+            action="redeem",
+            outcome=Outcome.INSUFFICIENT_POINTS,
+            patron_id=patron.id,
+            detail={"points": points, "reward": reward_text, "balance": current},
+            now=now,
+        )
+        return RedeemResult(
+            Outcome.INSUFFICIENT_POINTS,
+            f"{patron.first_name} has {current} points; {reward_text} needs {points}",
+            ref,
+            0,
+            current,
+            tier_for(current),
+            reward_text,
+        )
+    row = _add_row(
+        session, patron.id, f"Redeemed: {reward_text}", -points, now, None, reward=reward_text
+    )
+    audit.record(
+        session,
+        station=station,
+        method=method,
+        action="redeem",
+        outcome=Outcome.REDEEMED,
+        patron_id=patron.id,
+        detail={"points": points, "reward": reward_text, "loyalty_id": str(row.id)},
+        now=now,
+    )
+    after = current - points
+    return RedeemResult(
+        Outcome.REDEEMED,
+        f"{patron.first_name} redeemed {reward_text} for {points} points",
+        ref,
+        -points,
+        after,
+        tier_for(after),
+        reward_text,
+    )
+
+
+def patron_ref(patron: User) -> PatronRef:
+    return PatronRef(patron.id, patron.first_name, patron.last_name)
+
+
+def patron_status(
+    session: Session, patron_id: uuid.UUID, now: datetime | None = None
+) -> PatronStatus:
+    """Balance, tier, points to the next tier and the latest visits of one patron."""
+    now = now or utcnow()
+    patron = session.get(User, patron_id)
+    if patron is None:
+        raise ValidationError({"patron": "No such patron."})
+    current = balance(session, patron.id, now)
+    upcoming, needed = next_tier(current)
+    rows = session.execute(
+        select(Attendance, Event)
+        .join(Event, Event.id == Attendance.event_id)
+        .where(Attendance.patron_id == patron.id, Attendance.attended.is_(True))
+        .order_by(Attendance.check_in_time.desc(), Event.start_time.desc())
+        .limit(RECENT_VISITS)
+    ).all()
+    visits = tuple(
+        Visit(
+            EventRef(event.id, event.name), event.start_time, row.check_in_time, row.check_out_time
+        )
+        for row, event in rows
+    )
+    return PatronStatus(patron_ref(patron), current, tier_for(current), upcoming, needed, visits)

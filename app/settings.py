@@ -1,0 +1,152 @@
+"""Shared settings stored in the `settings` table, one text value per key.
+
+Two layers:
+- `get_text(session, key, default=None)` / `set_text(session, key, value)` / `delete(session, key)`:
+  generic, for any key (other features keep e.g. an admin PIN hash here).
+- `get_setting(session, key)` / `set_setting(session, key, value)`: typed and validated, for the
+  keys in KNOWN_SETTINGS; plus one shortcut per known key (`points_per_visit(session)`...).
+
+Like every use case these never commit; the caller's unit of work does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationError
+from db.models import Setting
+
+POINTS_PER_VISIT = "points_per_visit"
+UNDO_WINDOW_SECONDS = "undo_window_seconds"
+POINTS_EXPIRY_DAYS = "points_expiry_days"
+
+_NEVER = "none"
+
+
+def _parse_int(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(str(text).strip())
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _parse_optional_days(text: str) -> int | None:
+    cleaned = str(text).strip().lower()
+    if cleaned in (_NEVER, "never", ""):
+        return None
+    return _parse_int(1, 36500)(cleaned)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    parse: Callable[[str], Any]  # text -> value, raises ValueError on bad text
+    description: str
+
+    def format(self, value: Any) -> str:
+        return _NEVER if value is None else str(value)
+
+
+KNOWN_SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec(
+            POINTS_PER_VISIT, 10, _parse_int(0, 10_000), "loyalty points awarded per attendance"
+        ),
+        SettingSpec(
+            UNDO_WINDOW_SECONDS,
+            60,
+            _parse_int(0, 86_400),
+            "seconds during which a greeter may undo a check-in made at the same station",
+        ),
+        SettingSpec(
+            POINTS_EXPIRY_DAYS,
+            365,
+            _parse_optional_days,
+            "days until awarded points expire ('none' = never)",
+        ),
+    )
+}
+
+
+# -- generic text layer -------------------------------------------------------------------------
+
+
+def get_text(session: Session, key: str, default: str | None = None) -> str | None:
+    row = session.get(Setting, key)
+    return row.value if row is not None else default
+
+
+def set_text(session: Session, key: str, value: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError("setting values are stored as text")
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def delete(session: Session, key: str) -> None:
+    row = session.get(Setting, key)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+# -- typed layer --------------------------------------------------------------------------------
+
+
+def get_setting(session: Session, key: str) -> Any:
+    """The typed value of a known setting; its default when unset or unreadable."""
+    spec = _spec(key)
+    raw = get_text(session, key)
+    if raw is None:
+        return spec.default
+    try:
+        return spec.parse(raw)
+    except ValueError:
+        # A hand-edited bad value must not stop the door; the default is the safe reading.
+        return spec.default
+
+
+def set_setting(session: Session, key: str, value: Any) -> Any:
+    """Validate and store a known setting; returns the typed value stored."""
+    spec = _spec(key)
+    try:
+        typed = spec.parse(spec.format(value) if value is None else str(value))
+    except ValueError as exc:
+        raise ValidationError({key: f"Not a valid value for {key}: {exc}"}) from None
+    set_text(session, key, spec.format(typed))
+    return typed
+
+
+def _spec(key: str) -> SettingSpec:
+    try:
+        return KNOWN_SETTINGS[key]
+    except KeyError:
+        raise ValidationError({"key": f"Unknown setting {key!r}."}) from None
+
+
+def points_per_visit(session: Session) -> int:
+    return get_setting(session, POINTS_PER_VISIT)
+
+
+def undo_window_seconds(session: Session) -> int:
+    return get_setting(session, UNDO_WINDOW_SECONDS)
+
+
+def points_expiry_days(session: Session) -> int | None:
+    return get_setting(session, POINTS_EXPIRY_DAYS)
