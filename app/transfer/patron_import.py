@@ -1,0 +1,249 @@
+"""Importing patrons from a member list: a dry run (`plan_import`) and the apply.
+
+Policy (decided for issue 5's "a bad row never writes half a file"): the dry run reports new,
+updated, unchanged and rejected rows and writes nothing. Apply re-checks everything inside ONE
+transaction and writes only the valid rows, all together or not at all; rejected rows are skipped
+and listed. With `strict=True` any rejected row refuses the whole file. A database error at any
+point rolls the whole import back, since the caller's unit of work owns the transaction.
+
+Rows are matched to existing patrons by email, any case (emails are stored lower-cased). Writes
+are batched Core executemany calls, never one ORM object per row. An empty phone cell keeps the
+phone already on file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.errors import ValidationError
+from app.transfer.patron_checks import FieldProblem, clean_email, clean_name, clean_phone
+from app.transfer.patron_file import FIELD_LABELS, PatronFile
+from db.models import User
+from db.types import utcnow
+
+LOOKUP_CHUNK = 500  # emails per IN (...) lookup; well under SQLite's parameter limit
+WRITE_BATCH = 1000
+AUDIT_ACTION = "import_patrons"
+
+# progress(rows_written, rows_to_write); called on the thread running the import.
+Progress = Callable[[int, int], None]
+
+_users = User.__table__
+
+
+@dataclass(frozen=True)
+class PatronRow:
+    line: int
+    email: str
+    first_name: str
+    last_name: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int
+    reason: str
+    email: str = ""  # as written in the file, to help find the row
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What applying the file would do now. Writes nothing."""
+
+    source: str
+    new: tuple[PatronRow, ...]
+    updated: tuple[tuple[uuid.UUID, PatronRow], ...]
+    unchanged: int
+    rejected: tuple[Rejection, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+        }
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"{c['new']:,} new, {c['updated']:,} updated, {c['unchanged']:,} unchanged, "
+            f"{c['rejected']:,} rejected"
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan: ImportPlan
+    inserted: int
+    updated: int
+    audit_id: uuid.UUID | None
+
+
+def check_rows(file: PatronFile) -> tuple[list[PatronRow], list[Rejection]]:
+    """Clean and check every row without the database: (valid rows, rejections). The first of
+    several rows with the same email (any case) is kept; the others are rejected."""
+    missing = file.missing_fields
+    if missing:
+        labels = ", ".join(FIELD_LABELS[f] for f in missing)
+        raise ValidationError(
+            {
+                "map": f"no column of {file.name} is mapped to: {labels} (columns: "
+                f"{', '.join(file.headers)})"
+            }
+        )
+    valid: list[PatronRow] = []
+    rejected: list[Rejection] = []
+    first_line_of: dict[str, tuple[int, str]] = {}
+    for row in file.rows:
+        v = row.values
+        raw_email = v.get("email", "")
+        name = f"{v.get('firstName', '').strip()} {v.get('lastName', '').strip()}".strip()
+        try:
+            email = clean_email(raw_email)
+            first = clean_name(v.get("firstName", ""), "first name")
+            last = clean_name(v.get("lastName", ""), "last name")
+            phone = clean_phone(v.get("phone", ""))
+        except FieldProblem as problem:
+            rejected.append(Rejection(row.line, str(problem), raw_email.strip()[:80], name[:80]))
+            continue
+        earlier = first_line_of.get(email)
+        if earlier is not None:
+            line, written = earlier
+            how = " (differs only in case)" if written != raw_email.strip() else ""
+            reason = f"duplicate email: same as row {line}{how}"
+            rejected.append(Rejection(row.line, reason, raw_email.strip()[:80], name[:80]))
+            continue
+        first_line_of[email] = (row.line, raw_email.strip())
+        valid.append(PatronRow(row.line, email, first, last, phone))
+    return valid, rejected
+
+
+def plan_import(session: Session, file: PatronFile) -> ImportPlan:
+    """The dry run: compare the file with the database. Reads only."""
+    valid, rejected = check_rows(file)
+    existing = _existing_by_email(session, [row.email for row in valid])
+    new, updated, unchanged = [], [], 0
+    for row in valid:
+        current = existing.get(row.email)
+        if current is None:
+            new.append(row)
+            continue
+        user_id, first, last, phone = current
+        wanted_phone = row.phone if row.phone is not None else phone
+        if (first, last, phone) == (row.first_name, row.last_name, wanted_phone):
+            unchanged += 1
+        else:
+            updated.append((user_id, row))
+    return ImportPlan(file.name, tuple(new), tuple(updated), unchanged, tuple(rejected), file.notes)
+
+
+def apply_import(
+    session: Session,
+    file: PatronFile,
+    *,
+    station: str,
+    method: str = "cli",
+    strict: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = WRITE_BATCH,
+) -> ImportResult:
+    """Plan again inside the caller's transaction and write the valid rows plus one audit row.
+    Never commits: the caller's unit of work makes it one transaction."""
+    plan = plan_import(session, file)
+    if strict and plan.rejected:
+        raise ValidationError(
+            {
+                "file": f"{len(plan.rejected):,} rows are rejected and strict mode is on; "
+                "nothing was imported"
+            }
+        )
+    total = len(plan.new) + len(plan.updated)
+    now = utcnow()
+    done = 0
+    for start in range(0, len(plan.new), batch_size):
+        batch = plan.new[start : start + batch_size]
+        session.execute(insert(_users), [_insert_values(row, now) for row in batch])
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+    statement = (
+        update(_users)
+        .where(_users.c.id == bindparam("b_id"))
+        .values(
+            firstName=bindparam("b_first"),
+            lastName=bindparam("b_last"),
+            phone=bindparam("b_phone"),
+            updatedAt=bindparam("b_now", type_=_users.c.updatedAt.type),
+        )
+    )
+    keep_phone = _users.c.phone
+    for start in range(0, len(plan.updated), batch_size):
+        batch = plan.updated[start : start + batch_size]
+        with_phone = [_update_values(uid, row, now) for uid, row in batch if row.phone]
+        without = [_update_values(uid, row, now) for uid, row in batch if not row.phone]
+        if with_phone:
+            session.connection().execute(statement, with_phone)
+        if without:
+            session.connection().execute(statement.values(phone=keep_phone), without)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+    detail = {"file": file.name, **plan.counts, "encoding": file.encoding}
+    entry = audit.record(
+        session,
+        station=station,
+        method=method,
+        action=AUDIT_ACTION,
+        outcome="applied",
+        detail=detail,
+        now=now,
+    )
+    after_import(session, [row.email for row in plan.new] + [r.email for _, r in plan.updated])
+    return ImportResult(plan, len(plan.new), len(plan.updated), entry.id)
+
+
+def after_import(session: Session, emails: list[str]) -> None:
+    """Hook for derived data of imported patrons (search keys); see app.search."""
+
+
+def _insert_values(row: PatronRow, now) -> dict:
+    return {
+        "id": uuid.uuid4(),
+        "email": row.email,
+        "firstName": row.first_name,
+        "lastName": row.last_name,
+        "phone": row.phone,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+
+
+def _update_values(user_id: uuid.UUID, row: PatronRow, now) -> dict:
+    return {
+        "b_id": user_id,
+        "b_first": row.first_name,
+        "b_last": row.last_name,
+        "b_phone": row.phone,
+        "b_now": now,
+    }
+
+
+def _existing_by_email(session: Session, emails: list[str]) -> dict[str, tuple]:
+    found: dict[str, tuple] = {}
+    columns = (_users.c.email, _users.c.id, _users.c.firstName, _users.c.lastName, _users.c.phone)
+    for start in range(0, len(emails), LOOKUP_CHUNK):
+        chunk = emails[start : start + LOOKUP_CHUNK]
+        for email, *rest in session.execute(select(*columns).where(_users.c.email.in_(chunk))):
+            found[email] = tuple(rest)
+    return found
