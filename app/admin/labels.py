@@ -1,0 +1,49 @@
+"""Readable labels for foreign keys: one query per referenced table per page."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.admin.catalogue import TableInfo
+from db.models import Event, User
+
+
+def user_label(first_name: str, last_name: str, email: str) -> str:
+    return f"{first_name} {last_name} <{email}>"
+
+
+def labels_for(session: Session, table: str, ids: set) -> dict[object, str]:
+    """Labels of the given rows of `table` (users or events), keyed by id."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    if table == "users":
+        query = select(User.id, User.first_name, User.last_name, User.email).where(User.id.in_(ids))
+        return {row[0]: user_label(row[1], row[2], row[3]) for row in session.execute(query)}
+    if table == "events":
+        query = select(Event.id, Event.name).where(Event.id.in_(ids))
+        return {row[0]: row[1] for row in session.execute(query)}
+    return {}
+
+
+def fk_labels(session: Session, info: TableInfo, rows: list[tuple]) -> dict[str, dict]:
+    """{column name: {id: label}} for every foreign-key column of the rows."""
+    wanted: dict[str, set] = {}
+    for index, column in enumerate(info.columns):
+        if column.references:
+            wanted.setdefault(column.references, set()).update(row[index] for row in rows)
+    by_table = {table: labels_for(session, table, ids) for table, ids in wanted.items()}
+    return {c.name: by_table[c.references] for c in info.columns if c.references}
+
+
+def row_label(info: TableInfo, row: tuple) -> str:
+    """How a row is named in messages: a person's name, an event's name, or its key."""
+    values = dict(zip(info.column_names, row, strict=True))
+    if info.name == "users":
+        return f"{values['firstName']} {values['lastName']}"
+    if info.name == "events":
+        return str(values["name"])
+    if info.name == "settings":
+        return f"setting {values['key']}"
+    return f"{info.title.lower()} row {str(values[info.primary_key])[:8]}"
