@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -80,10 +81,23 @@ def schema_differences(engine: Engine) -> list[str]:
                 "compare_type": True,
                 "render_as_batch": connection.dialect.name == "sqlite",
                 "target_metadata": Base.metadata,
+                "include_name": _include_name,
             },
         )
-        diffs = compare_metadata(context, Base.metadata)
+        with warnings.catch_warnings():
+            # SQLAlchemy reflects a NOT VALID check (left by an adoption) with an option it
+            # then cannot place; harmless, and not something a user can act on.
+            warnings.filterwarnings("ignore", "Can't validate argument 'dialect_options'")
+            diffs = compare_metadata(context, Base.metadata)
     return [_describe_diff(d) for d in diffs]
+
+
+# Left by other tools in a database we adopted; never ours to compare or drop.
+FOREIGN_TABLES = frozenset({"__drizzle_migrations"})
+
+
+def _include_name(name, type_, _parent_names) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def _describe_diff(diff) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select
 
 from app.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from app.database import connect
-from db import migrate
+from db import adopt, migrate
 from db.engine import create_app_engine, sqlite_url
 from db.models import Base
 from db.seed import seed_guide_data
@@ -66,26 +66,73 @@ def cmd_info(args, context) -> int:
     print(f"url:      {database.target.masked}  (from {database.target.source})")
     print(f"revision: {status.current or 'none'}  (this app: {status.head}, {status.state.value})")
     existing = set(inspect(database.engine).get_table_names())
+    width = max(len(t.name) for t in Base.metadata.sorted_tables)
     with database.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             if table.name in existing:
                 count = connection.scalar(select(func.count()).select_from(table))
-                print(f"  {table.name:<12} {count:>10,} rows")
+                print(f"  {table.name:<{width}} {count:>10,} rows")
             else:
-                print(f"  {table.name:<12} {'(missing)':>10}")
+                print(f"  {table.name:<{width}} {'(missing)':>10}")
     return EXIT_OK
 
 
 def cmd_upgrade(args, context) -> int:
     database = context.database(managed=False)
     status = migrate.schema_status(database.engine)
-    if status.state is migrate.SchemaState.UNMANAGED:
-        raise CliError(status.explain(), EXIT_FAILURE)
     if status.state is migrate.SchemaState.AHEAD:
         raise CliError(status.explain(), EXIT_FAILURE)
-    migrate.upgrade(database.engine, args.revision)
+    if status.state is migrate.SchemaState.UNMANAGED:
+        try:
+            report = adopt.adopt(database.engine, args.revision)
+        except adopt.AdoptionRefused as exc:
+            raise CliError(str(exc), EXIT_FAILURE) from None
+        print_adoption(report)
+    else:
+        migrate.upgrade(database.engine, args.revision)
+    validated, remaining = adopt.validate_pending_checks(database.engine)
+    for name in validated:
+        print(f"Every row now satisfies {name}; the rule is enforced on old rows too.")
+    if remaining and status.state is not migrate.SchemaState.UNMANAGED:
+        print_violations(remaining)
     print(f"Database is at revision {migrate.current_revision(database.engine)}.")
     return EXIT_OK
+
+
+def print_adoption(report: adopt.AdoptionReport) -> None:
+    print("Adopted a database of the CredoPass web service: every row was kept.")
+    for change in report.changes:
+        print(f"  - {change}")
+    if report.merged:
+        removed = sum(len(m.removed_ids) for m in report.merged)
+        print(
+            f"Merged duplicate attendance ({removed} row(s) removed; kept the earliest check-in, "
+            "attended if any was, the latest check-out):"
+        )
+        for merged in report.merged:
+            print(f"  - {merged.describe()}")
+    if report.case_collisions:
+        print("These emails differ only in capital letters and would collide; they were kept")
+        print("as they are. Merge or correct them (CredoPass looks emails up lower-cased):")
+        for emails in report.case_collisions:
+            print(f"  - {' / '.join(emails)}")
+    for note in report.notes:
+        print(f"note: {note}")
+    if report.violations:
+        print_violations(report.violations)
+
+
+def print_violations(violations: list[adopt.CheckViolation]) -> None:
+    columns = sorted({f"{v.table}.{v.column}" for v in violations})
+    print(
+        f"{len(violations)} row(s) break the allowed values of {' and '.join(columns)}; they were "
+        "kept, and until they are fixed the rule applies to new writes only:"
+    )
+    for violation in violations:
+        print(f"  - {violation.describe()}")
+    print("How to fix:")
+    for hint in adopt.fix_hint(violations):
+        print(f"  {hint}")
 
 
 def cmd_downgrade(args, context) -> int:
