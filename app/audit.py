@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.errors import ValidationError
 from db.models import AUDIT_METHODS, AuditLog
 from db.types import utcnow
 
@@ -24,7 +25,7 @@ def clean_station(station: str) -> str:
     """Station names come from configuration or a command line; keep them printable and short."""
     cleaned = "".join(ch for ch in str(station or "") if ch.isprintable()).strip()
     if not cleaned:
-        raise ValueError("a station name is required")
+        raise ValidationError({"station": "A station name is required."})
     return cleaned[:MAX_STATION_LENGTH]
 
 

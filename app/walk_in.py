@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.checkin import (
+from app.door import (
     ACTION_CHECK_IN,
     OPEN_STATUSES,
     Door,

@@ -1,0 +1,184 @@
+"""`credopass checkin|checkout|register|undo EVENT CODE` and `credopass patron show|search`.
+
+EVENT is an event UUID or the exact name of a scheduled/ongoing event; CODE is a patron's pass
+code (UUID) or exact email. Exit 0 for a success or an idempotent repeat, 3 for a refusal,
+2 for a usage or validation error. `--json` prints one object per command.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from app import checkin, loyalty
+from app.cli.common import EXIT_OK, EXIT_REFUSED, print_json
+from app.event_lookup import resolve_event
+from app.identify import identify, loggable_code
+from app.outcomes import CheckInResult, Outcome, PatronStatus
+from db.session import run_in_transaction
+
+DEFAULT_STATION = "cli"
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    door = argparse.ArgumentParser(add_help=False)
+    door.add_argument("event", metavar="EVENT", help="event id, or exact name of an open event")
+    door.add_argument("code", metavar="CODE", help="the patron's pass code (id) or email")
+    door.add_argument(
+        "--station", default=DEFAULT_STATION, metavar="NAME", help="where this happens (log)"
+    )
+    door.add_argument("--json", action="store_true", help="print one JSON object")
+
+    actions = (
+        ("checkin", "check a patron in to an event", _door_handler(checkin.check_in)),
+        ("checkout", "check a patron out of an event", _door_handler(checkin.check_out)),
+        ("register", "register (RSVP) a patron for an event", _door_handler(checkin.register)),
+    )
+    for name, help_text, handler in actions:
+        p = subparsers.add_parser(name, help=help_text, parents=[common, door])
+        p.set_defaults(handler=handler)
+
+    p = subparsers.add_parser(
+        "undo", help="undo the latest check-in of a patron", parents=[common, door]
+    )
+    p.add_argument(
+        "--supervisor",
+        action="store_true",
+        help="allow undoing a check-in from another station or older than the undo window",
+    )
+    p.set_defaults(handler=cmd_undo)
+
+    patron = subparsers.add_parser("patron", help="look up patrons", parents=[common])
+    sub = patron.add_subparsers(dest="patron_command", metavar="PATRON_COMMAND")
+    p = sub.add_parser("show", help="balance, tier and last visits of one patron", parents=[common])
+    p.add_argument("code", metavar="CODE", help="the patron's pass code (id) or email")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=cmd_patron_show)
+
+    p = sub.add_parser(
+        "search", help="find patrons by name, email, phone or code", parents=[common]
+    )
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--reveal", action="store_true", help="show full emails and phones (supervisors)"
+    )
+    p.set_defaults(handler=cmd_patron_search)
+
+
+def _door_handler(use_case):
+    def handler(args, context) -> int:
+        def action(session):
+            event = resolve_event(session, args.event)
+            return use_case(session, event.id, args.code, station=args.station, method="cli")
+
+        return _report(args, run_in_transaction(context.database().sessions, action))
+
+    return handler
+
+
+def cmd_undo(args, context) -> int:
+    def action(session):
+        event = resolve_event(session, args.event)
+        return checkin.undo_check_in(
+            session,
+            event.id,
+            args.code,
+            station=args.station,
+            supervisor=args.supervisor,
+            method="cli",
+        )
+
+    return _report(args, run_in_transaction(context.database().sessions, action))
+
+
+def _report(args, result: CheckInResult) -> int:
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(_one_line(result))
+    return EXIT_REFUSED if result.outcome.is_refusal else EXIT_OK
+
+
+def _one_line(result: CheckInResult) -> str:
+    line = f"{result.outcome.value}: {result.message}"
+    if result.patron is not None and result.balance is not None:
+        name = f"{result.patron.first_name} {result.patron.last_name}"
+        line += f" [{name} · {result.tier} · {result.balance} points]"
+    return line
+
+
+def cmd_patron_show(args, context) -> int:
+    def action(session):
+        patron = identify(session, args.code)
+        return loyalty.patron_status(session, patron.id) if patron is not None else None
+
+    status = run_in_transaction(context.database().sessions, action, write=False)
+    if status is None:
+        message = f"No pass or email matches {loggable_code(args.code)!r}"
+        if args.json:
+            print_json({"outcome": Outcome.NOT_FOUND.value, "message": message})
+        else:
+            print(f"{Outcome.NOT_FOUND.value}: {message}")
+        return EXIT_REFUSED
+    if args.json:
+        print_json({"outcome": "found", **status.to_json()})
+    else:
+        print(_describe_status(status))
+    return EXIT_OK
+
+
+def _describe_status(status: PatronStatus) -> str:
+    p = status.patron
+    lines = [f"{p.first_name} {p.last_name}  ({p.id})"]
+    standing = f"{status.balance} points · {status.tier}"
+    if status.next_tier is not None:
+        standing += f" · {status.points_to_next_tier} to {status.next_tier}"
+    lines.append(standing)
+    if status.visits:
+        lines.append("last visits:")
+        for visit in status.visits:
+            when = visit.check_in_time or visit.event_start
+            lines.append(f"  {when.astimezone():%Y-%m-%d %H:%M}  {visit.event.name}")
+    else:
+        lines.append("no visits yet")
+    return "\n".join(lines)
+
+
+def cmd_patron_search(args, context) -> int:
+    from app.search import search_patrons
+
+    def action(session):
+        return search_patrons(session, args.query, reveal=args.reveal)
+
+    matches = run_in_transaction(context.database().sessions, action, write=False)
+    if args.json:
+        print_json(
+            {
+                "outcome": "found" if matches else Outcome.NOT_FOUND.value,
+                "results": [_match_json(m, args.reveal) for m in matches],
+            }
+        )
+    elif not matches:
+        print(f"{Outcome.NOT_FOUND.value}: no patron matches {args.query!r}")
+    else:
+        for m in matches:
+            email = m.email if args.reveal and m.email else m.masked_email
+            phone = (m.phone if args.reveal and m.phone else m.masked_phone) or ""
+            print(f"{m.id}  {m.display_name:<30} {email:<30} {phone}".rstrip())
+    return EXIT_OK if matches else EXIT_REFUSED
+
+
+def _match_json(match, reveal: bool) -> dict:
+    data = {
+        "id": str(match.id),
+        "firstName": match.first_name,
+        "lastName": match.last_name,
+        "displayName": match.display_name,
+        "email": match.masked_email,
+        "phone": match.masked_phone,
+        "matchedBy": match.matched_by,
+    }
+    if reveal:
+        data["email"] = match.email or match.masked_email
+        data["phone"] = match.phone or match.masked_phone
+    return data
