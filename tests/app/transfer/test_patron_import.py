@@ -1,0 +1,166 @@
+"""Patron import: dry run, apply, update by email, rejections, one transaction, audit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.errors import ValidationError
+from app.transfer import apply_import, plan_import, read_patron_csv
+from db.models import AuditLog, User
+from db.session import unit_of_work
+
+MESSY = (
+    "\ufeffFirst Name;Surname;E-mail;Mobile\r\n"
+    "José;Müller;Jose.Muller@Example.org;+41 79 123 45 67\r\n"
+    "\r\n"
+    "Zoë;Ødegård;zoe@example.org;\r\n"
+    "Jos;Dup;JOSE.MULLER@example.org;\r\n"  # same email as row 2, other case
+    "Bad;Email;not-an-email;\r\n"
+    ";NoFirst;nofirst@example.org;\r\n"
+    "Ctl;Char\x07s;ctl@example.org;\r\n"
+    f"{'L' * 101};Long;long@example.org;\r\n"
+    "Ann;Phone;ann@example.org;call me\r\n"
+    "Existing;Person;OLD@example.org;\r\n"
+).encode()
+
+
+def _count(session, model=User):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def existing(sessions):
+    with unit_of_work(sessions) as session:
+        session.add(
+            User(email="old@example.org", first_name="Old", last_name="Name", phone="+1 555")
+        )
+
+
+def test_dry_run_reports_and_writes_nothing(sessions, existing):
+    file = read_patron_csv(MESSY, name="members.csv")
+    with unit_of_work(sessions, write=False) as session:
+        plan = plan_import(session, file)
+    assert plan.counts == {"new": 2, "updated": 1, "unchanged": 0, "rejected": 6}
+    reasons = {r.line: r.reason for r in plan.rejected}
+    assert reasons == {
+        5: "duplicate email: same as row 2 (differs only in case)",
+        6: "bad email 'not-an-email'",
+        7: "missing first name",
+        8: "last name contains control characters",
+        9: "first name is longer than 100 characters",
+        10: "bad phone 'call me'",
+    }
+    with sessions() as session:
+        assert _count(session) == 1
+        assert _count(session, AuditLog) == 0
+
+
+def test_apply_writes_valid_rows_updates_by_email_and_logs(sessions, existing):
+    file = read_patron_csv(MESSY, name="members.csv")
+    with unit_of_work(sessions) as session:
+        result = apply_import(session, file, station="office", method="admin")
+    assert (result.inserted, result.updated) == (2, 1)
+    with sessions() as session:
+        users = {u.email: u for u in session.scalars(select(User))}
+        assert set(users) == {"jose.muller@example.org", "zoe@example.org", "old@example.org"}
+        assert (
+            users["jose.muller@example.org"].first_name,
+            users["zoe@example.org"].last_name,
+        ) == (
+            "José",
+            "Ødegård",
+        )
+        old = users["old@example.org"]
+        assert (old.first_name, old.last_name, old.phone) == ("Existing", "Person", "+1 555")
+        assert old.updated_at > old.created_at
+        (log,) = session.scalars(select(AuditLog)).all()
+        assert (log.method, log.action, log.station, log.outcome) == (
+            "admin",
+            "import_patrons",
+            "office",
+            "applied",
+        )
+        detail = json.loads(log.detail)
+        assert (detail["new"], detail["updated"], detail["rejected"]) == (2, 1, 6)
+        assert detail["file"] == "members.csv"
+
+
+def test_second_run_is_unchanged(sessions):
+    file = read_patron_csv(b"first,last,email\nAnn,Lee,ann@x.org\n")
+    for _ in range(2):
+        with unit_of_work(sessions) as session:
+            result = apply_import(session, file, station="s")
+    assert result.plan.counts == {"new": 0, "updated": 0, "unchanged": 1, "rejected": 0}
+    with sessions() as session:
+        assert _count(session) == 1
+
+
+def test_phone_cell_replaces_phone(sessions, existing):
+    file = read_patron_csv(b"first,last,email,phone\nOld,Name,old@example.org,+44 20 1234\n")
+    with unit_of_work(sessions) as session:
+        apply_import(session, file, station="s")
+    with sessions() as session:
+        assert session.scalar(select(User.phone)) == "+44 20 1234"
+
+
+def test_strict_refuses_everything(sessions):
+    file = read_patron_csv(b"first,last,email\nAnn,Lee,ann@x.org\nBob,Ray,bad\n")
+    with pytest.raises(ValidationError, match="strict"), unit_of_work(sessions) as session:
+        apply_import(session, file, station="s", strict=True)
+    with sessions() as session:
+        assert _count(session) == 0
+
+
+def test_missing_required_column_is_refused(sessions):
+    file = read_patron_csv(b"name,email\nAnn Lee,ann@x.org\n")
+    with pytest.raises(ValidationError, match="first name, last name"), sessions() as session:
+        plan_import(session, file)
+
+
+def test_database_error_mid_import_writes_nothing(sessions, engine, backend):
+    """Batches of 2; the 5th new row trips a trigger: the first batches are rolled back too."""
+    with engine.begin() as connection:
+        if backend == "sqlite":
+            connection.execute(
+                text(
+                    "CREATE TRIGGER boom BEFORE INSERT ON users WHEN NEW.\"firstName\" = 'Boom' "
+                    "BEGIN SELECT RAISE(ABORT, 'boom'); END"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "IF NEW.\"firstName\" = 'Boom' THEN RAISE EXCEPTION 'boom'; END IF; "
+                    "RETURN NEW; END $$"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER boom BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION boom()"
+                )
+            )
+    lines = [f"P{i},Q,p{i}@x.org" for i in range(4)] + ["Boom,Q,boom@x.org"]
+    file = read_patron_csv(("first,last,email\n" + "\n".join(lines)).encode())
+    progress = []
+    with pytest.raises(Exception, match="boom"), unit_of_work(sessions) as session:
+        apply_import(
+            session, file, station="s", batch_size=2, progress=lambda d, t: progress.append(d)
+        )
+    assert progress == [2, 4]  # two batches went in before the error
+    with sessions() as session:
+        assert _count(session) == 0
+        assert _count(session, AuditLog) == 0
+
+
+def test_progress_counts_to_total(sessions, existing):
+    file = read_patron_csv(MESSY)
+    seen = []
+    with unit_of_work(sessions) as session:
+        apply_import(
+            session, file, station="s", batch_size=1, progress=lambda d, t: seen.append((d, t))
+        )
+    assert seen == [(1, 3), (2, 3), (3, 3)]
