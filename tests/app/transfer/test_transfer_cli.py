@@ -1,0 +1,130 @@
+"""`credopass export` and `credopass import patrons`: output, messages, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from app.cli import main
+from db.models import AuditLog, User
+from tests.app.transfer.helpers import add_users
+
+
+@pytest.fixture
+def run(engine, database_url_text, capsys):
+    def run(*argv):
+        try:
+            code = main([*argv, "--database-url", database_url_text])
+        except SystemExit as exit_:  # argparse's own usage errors
+            code = exit_.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def members(tmp_path):
+    path = tmp_path / "members.csv"
+    path.write_bytes(
+        "\ufeffGiven Name;Family;Mail\r\nJosé;Müller;JOSE@x.org\r\n\r\nZoë;Ødegård;zoe@x.org\r\n"
+        "Dup;Case;jose@X.org\r\nBad;Mail;nope\r\n".encode()
+    )
+    return path
+
+
+def test_export_csv_to_stdout(run, sessions):
+    with sessions() as session:
+        add_users(session, 3)
+        session.commit()
+    code, out, err = run("export", "users", "--where", "email~user1")
+    assert (code, err) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["email"] for r in rows] == ["user1@example.org"]
+
+
+def test_export_json_to_file(run, sessions, tmp_path):
+    with sessions() as session:
+        add_users(session, 4)
+        session.commit()
+    target = tmp_path / "users.json"
+    code, out, err = run("export", "users", "--format", "json", "-o", str(target))
+    assert code == 0 and out == ""
+    assert "Exported 4 rows of users" in err
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 4
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["export", "people"], "no table 'people'"),
+        (["export", "users", "--where", "password=x"], "has no column 'password'"),
+        (["export", "users", "--where", "createdAt>soon"], "ISO date"),
+        (["export", "users", "--format", "xml"], "invalid choice"),
+        (["export", "users", "-o", "/no/such/folder/x.csv"], "does not exist"),
+    ],
+)
+def test_export_usage_errors(run, argv, message):
+    code, out, err = run(*argv)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_import_dry_run_then_apply(run, members, sessions):
+    code, out, err = run("import", "patrons", str(members), "--dry-run")
+    assert (code, err) == (0, "")
+    assert "UTF-8 (with BOM), semicolon-separated, 4 rows" in out
+    assert "Given Name -> first name" in out
+    assert "row 5: duplicate email: same as row 2 (differs only in case)" in out
+    assert "row 6: bad email 'nope'" in out
+    assert "Dry run: 2 new, 0 updated, 0 unchanged, 2 rejected. Nothing was written." in out
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0
+
+    code, out, err = run("import", "patrons", str(members), "--station", "office-pc")
+    assert code == 0
+    assert (
+        "Imported 2 new and 0 updated patrons (0 unchanged); 2 rejected rows were skipped." in out
+    )
+    with sessions() as session:
+        assert sorted(session.scalars(select(User.email))) == ["jose@x.org", "zoe@x.org"]
+        log = session.scalars(select(AuditLog)).one()
+        assert (log.method, log.station) == ("cli", "office-pc")
+
+
+def test_import_with_explicit_map(run, tmp_path, sessions):
+    path = tmp_path / "odd.csv"
+    path.write_text("Vorname,Zuname,Kontakt\nAnn,Lee,ann@x.org\n", encoding="utf-8")
+    code, out, err = run("import", "patrons", str(path))
+    assert code == 2 and "no column of odd.csv is mapped to: last name, email" in err
+    code, out, err = run(
+        "import", "patrons", str(path), "--map", "Zuname=lastName", "--map", "Kontakt=email"
+    )
+    assert code == 0, err
+    assert "Imported 1 new" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--map", "Nope=email"], "has no column 'Nope'"),
+        (["--map", "Mail"], "write the file's column"),
+        (["--strict"], "strict mode is on; nothing was imported"),
+    ],
+)
+def test_import_usage_errors(run, members, extra, message, sessions):
+    code, out, err = run("import", "patrons", str(members), *extra)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_import_missing_file(run, tmp_path):
+    code, out, err = run("import", "patrons", str(tmp_path / "none.csv"))
+    assert code == 2 and "cannot read none.csv" in err
