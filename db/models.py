@@ -242,3 +242,8 @@ class Setting(Base):
         onupdate=utcnow,
         server_default=func.now(),
     )
+
+
+# The patron search tables and the hook that keeps them current belong to every session that
+# writes users, so they load with the models (imported last: they build on User).
+import db.search_index  # noqa: E402, F401

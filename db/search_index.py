@@ -1,0 +1,280 @@
+"""The patron search index: a side table of folded keys, and what keeps it current.
+
+`users` must keep the guide's exact shape, so the keys live beside it in `patron_search`
+(kind, key, patronId), one row per way a patron can be found. Its primary key
+(kind, key, patronId) is the B-tree a prefix search walks, on SQLite and PostgreSQL alike.
+
+Three things keep it current (see docs/design/search.md):
+- an ORM hook (after_flush) rewrites the keys of every User this process inserts or changes,
+  in the same transaction, so walk-ins, imports and admin edits are searchable at once;
+- database triggers on `users` (both backends) note in `patron_search_stale` every row written
+  by anyone else (the original web service, a bulk COPY, the sqlite3 shell); search treats
+  those patrons by reading them directly, and `refresh_search_index` rewrites their keys;
+- `rebuild_search_index` rewrites everything (after migrating, or from the CLI).
+"""
+
+from __future__ import annotations
+
+import uuid
+import weakref
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from db.models import Base, User
+from db.search_fold import patron_keys
+from db.types import UUIDType
+
+# Keys compare in code-point order on both backends: SQLite's default BINARY collation does,
+# PostgreSQL needs "C" (a language collation would break prefix ranges and ignore punctuation).
+KeyText = Text().with_variant(Text(collation="C"), "postgresql")
+
+patron_search = Table(
+    "patron_search",
+    Base.metadata,
+    Column("kind", Text, nullable=False),
+    Column("key", KeyText, nullable=False),
+    Column(
+        "patronId",
+        UUIDType,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    PrimaryKeyConstraint("kind", "key", "patronId"),
+    # Deleting a user cascades here; without this index every delete would scan the table.
+    Index("idx_patron_search_patronId", "patronId"),
+    sqlite_with_rowid=False,
+)
+
+patron_search_stale = Table(
+    "patron_search_stale",
+    Base.metadata,
+    Column(
+        "patronId",
+        UUIDType,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+SEARCHED_COLUMNS = ("firstName", "lastName", "email", "phone")
+_SEARCHED_ATTRIBUTES = ("first_name", "last_name", "email", "phone")
+_BATCH = 5000
+
+# --- triggers (created by migration 0003; here so the migration and tests share one text) ---
+
+SQLITE_TRIGGERS = (
+    """CREATE TRIGGER trg_users_search_insert AFTER INSERT ON users
+    BEGIN INSERT OR IGNORE INTO patron_search_stale ("patronId") VALUES (NEW.id); END""",
+    """CREATE TRIGGER trg_users_search_update
+    AFTER UPDATE OF "firstName", "lastName", "email", "phone" ON users
+    BEGIN INSERT OR IGNORE INTO patron_search_stale ("patronId") VALUES (NEW.id); END""",
+)
+SQLITE_DROP_TRIGGERS = (
+    "DROP TRIGGER IF EXISTS trg_users_search_update",
+    "DROP TRIGGER IF EXISTS trg_users_search_insert",
+)
+
+# Inserts are noted once per statement through a transition table, so a COPY of a million
+# users costs one INSERT ... SELECT, not a million trigger calls. Updates are per row, and only
+# when a searched value really changed.
+POSTGRES_TRIGGERS = (
+    """CREATE OR REPLACE FUNCTION credopass_search_note_inserted() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO patron_search_stale ("patronId")
+        SELECT id FROM credopass_new_users ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION credopass_search_note_updated() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO patron_search_stale ("patronId") VALUES (NEW.id) ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER trg_users_search_insert AFTER INSERT ON users
+    REFERENCING NEW TABLE AS credopass_new_users
+    FOR EACH STATEMENT EXECUTE FUNCTION credopass_search_note_inserted()""",
+    """CREATE TRIGGER trg_users_search_update AFTER UPDATE ON users FOR EACH ROW
+    WHEN (OLD."firstName" IS DISTINCT FROM NEW."firstName"
+          OR OLD."lastName" IS DISTINCT FROM NEW."lastName"
+          OR OLD.email IS DISTINCT FROM NEW.email
+          OR OLD.phone IS DISTINCT FROM NEW.phone
+          OR OLD.id IS DISTINCT FROM NEW.id)
+    EXECUTE FUNCTION credopass_search_note_updated()""",
+)
+POSTGRES_DROP_TRIGGERS = (
+    "DROP TRIGGER IF EXISTS trg_users_search_update ON users",
+    "DROP TRIGGER IF EXISTS trg_users_search_insert ON users",
+    "DROP FUNCTION IF EXISTS credopass_search_note_updated()",
+    "DROP FUNCTION IF EXISTS credopass_search_note_inserted()",
+)
+
+
+def create_triggers(connection: Connection) -> None:
+    statements = SQLITE_TRIGGERS if connection.dialect.name == "sqlite" else POSTGRES_TRIGGERS
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def drop_triggers(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        statements = SQLITE_DROP_TRIGGERS
+    else:
+        statements = POSTGRES_DROP_TRIGGERS
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+# --- writing keys ---
+
+PatronRow = tuple[uuid.UUID, str | None, str | None, str | None, str | None]
+
+
+def _key_rows(patrons: Iterable[PatronRow]) -> list[dict]:
+    return [
+        {"kind": kind, "key": key, "patronId": patron_id}
+        for patron_id, first, last, email, phone in patrons
+        for kind, key in patron_keys(first, last, email, phone)
+    ]
+
+
+def _replace_keys(connection: Connection, patrons: Sequence[PatronRow]) -> None:
+    """Replace the keys of these patrons and clear their stale marks."""
+    if not patrons:
+        return
+    ids = [p[0] for p in patrons]
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        connection.execute(delete(patron_search).where(patron_search.c.patronId.in_(chunk)))
+        connection.execute(
+            delete(patron_search_stale).where(patron_search_stale.c.patronId.in_(chunk))
+        )
+    rows = _key_rows(patrons)
+    for start in range(0, len(rows), _BATCH):
+        connection.execute(insert(patron_search), rows[start : start + _BATCH])
+
+
+def _patron_row(user: User) -> PatronRow:
+    return (user.id, user.first_name, user.last_name, user.email, user.phone)
+
+
+def sync_patron_keys(session: Session, user: User) -> None:
+    """Rewrite one patron's search keys now. The ORM hook below does this on every flush, so
+    callers only need it for rows changed behind the ORM's back (Core statements)."""
+    session.flush()
+    _replace_keys(session.connection(), [_patron_row(user)])
+
+
+def _select_patrons():
+    return select(User.id, User.first_name, User.last_name, User.email, User.phone)
+
+
+def refresh_search_index(session: Session, *, batch_size: int = 2000) -> int:
+    """Rewrite the keys of every patron noted stale by the triggers; returns how many."""
+    connection = session.connection()
+    done = 0
+    while True:
+        ids = connection.scalars(select(patron_search_stale.c.patronId).limit(batch_size)).all()
+        if not ids:
+            return done
+        patrons = connection.execute(_select_patrons().where(User.id.in_(ids))).all()
+        _replace_keys(connection, [tuple(p) for p in patrons])
+        # A stale mark whose user vanished meanwhile went with the user (ON DELETE CASCADE).
+        connection.execute(
+            delete(patron_search_stale).where(patron_search_stale.c.patronId.in_(ids))
+        )
+        done += len(ids)
+
+
+def stale_patron_ids(session: Session, limit: int) -> list[uuid.UUID]:
+    return list(session.connection().scalars(select(patron_search_stale.c.patronId).limit(limit)))
+
+
+def rebuild_search_index(session: Session, *, batch_size: int = 20000) -> int:
+    """Rebuild every key from `users` (after migrating, or when in doubt); returns the number
+    of patrons indexed. Reads users in id order in batches, so memory stays bounded."""
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.exec_driver_sql("TRUNCATE patron_search, patron_search_stale")
+    else:
+        connection.execute(delete(patron_search))
+        connection.execute(delete(patron_search_stale))
+    total = 0
+    last_id = None
+    while True:
+        query = _select_patrons().order_by(User.id).limit(batch_size)
+        if last_id is not None:
+            query = query.where(User.id > last_id)
+        patrons = [tuple(p) for p in connection.execute(query)]
+        if not patrons:
+            return total
+        rows = _key_rows(patrons)
+        if postgres:
+            _copy_rows(connection, rows)
+        else:
+            connection.execute(insert(patron_search), rows)
+        total += len(patrons)
+        last_id = patrons[-1][0]
+
+
+def _copy_rows(connection: Connection, rows: list[dict]) -> None:
+    """COPY is several times faster than INSERT for millions of small rows."""
+    driver = connection.connection.driver_connection
+    statement = 'COPY patron_search (kind, key, "patronId") FROM STDIN'
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row((row["kind"], row["key"], row["patronId"]))
+
+
+# --- the ORM hook ---
+
+# Engines known to have the search tables. Checked once per engine; a database that is not
+# migrated yet (tables missing) is simply skipped, and looked at again on the next flush.
+_ready_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _has_search_tables(connection: Connection) -> bool:
+    engine = connection.engine
+    if _ready_engines.get(engine):
+        return True
+    ready = inspect(connection).has_table("patron_search_stale")
+    if ready:
+        _ready_engines[engine] = True
+    return ready
+
+
+def _searched_values_changed(user: User) -> bool:
+    state = inspect(user)
+    return any(state.attrs[name].history.has_changes() for name in _SEARCHED_ATTRIBUTES)
+
+
+@event.listens_for(Session, "after_flush")
+def _sync_flushed_patrons(session: Session, _flush_context) -> None:
+    changed = [obj for obj in session.new if isinstance(obj, User)]
+    changed += [
+        obj
+        for obj in session.dirty
+        if isinstance(obj, User) and obj not in session.deleted and _searched_values_changed(obj)
+    ]
+    if not changed:
+        return
+    connection = session.connection()
+    if not _has_search_tables(connection):
+        return
+    _replace_keys(connection, [_patron_row(user) for user in changed])
