@@ -62,7 +62,7 @@ def parse_url(raw: str) -> URL:
     raw = raw.strip()
     try:
         url = make_url(raw)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise DatabaseUrlError(
             f"the database URL {_mask_unparsed(raw)!r} is not valid; expected something like "
             "postgresql://user@host:5432/dbname or sqlite:///path/to/credopass.db"
@@ -98,7 +98,7 @@ def mask_url(url: URL | str) -> str:
     if isinstance(url, str):
         try:
             url = make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             return _mask_unparsed(url)
     return url.render_as_string(hide_password=True)
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
+from platformdirs import user_log_dir
 from sqlalchemy.exc import DBAPIError
 
 from app.database import Database, connect, open_for_app
 from app.errors import DatabaseUnavailable, StartupRefused, ValidationError
-from db.engine import DatabaseTarget, DatabaseUrlError, resolve_target
+from db.engine import APP_NAME, DatabaseTarget, DatabaseUrlError, resolve_target
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -69,6 +74,10 @@ def run_command(args: argparse.Namespace, handler: Callable) -> int:
     if not hasattr(args, "database_url"):
         args.database_url = None
     context = CommandContext(args.database_url)
+    configure_logging()
+    # The GUI runs inside `handler`: an exception escaping a Qt slot reaches sys.excepthook,
+    # which then logs it instead of printing a traceback. Restored afterwards (tests, embedding).
+    previous_hook, sys.excepthook = sys.excepthook, _log_uncaught
     try:
         return handler(args, context)
     except CliError as exc:
@@ -80,16 +89,96 @@ def run_command(args: argparse.Namespace, handler: Callable) -> int:
     except (DatabaseUnavailable, StartupRefused) as exc:
         return fail(str(exc), EXIT_FAILURE)
     except DBAPIError as exc:
+        _error_log.warning("database error", exc_info=exc)
         return fail(f"database error: {first_line(exc.orig or exc)}", EXIT_FAILURE)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_FAILURE)
+    except Exception as exc:  # a bug: one line for the user, the traceback in the log file
+        return report_unexpected(exc)
     finally:
+        sys.excepthook = previous_hook
         context.close()
 
 
 def fail(message: str, code: int) -> int:
-    print(f"credopass: {message}", file=sys.stderr)
+    print(f"credopass: {mask_secrets(message)}", file=sys.stderr)
     return code
+
+
+def report_unexpected(exc: BaseException) -> int:
+    """Log the traceback and tell the user, in one line, where it is."""
+    path = configure_logging()
+    _error_log.error("unexpected error", exc_info=exc)
+    where = f"details in {path}" if path else "no log file could be written"
+    return fail(f"unexpected error: {first_line(exc)}; {where}", EXIT_FAILURE)
+
+
+def _log_uncaught(exc_type, exc, tb) -> None:
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    report_unexpected(exc.with_traceback(tb) if exc is not None else exc_type())
+
+
+# --- the log file -------------------------------------------------------------------------------
+
+LOG_FILENAME = "credopass.log"
+_HANDLER_NAME = "credopass-log-file"
+# Tracebacks go only to the file, never to the terminal: this logger does not propagate.
+_error_log = logging.getLogger("credopass.errors")
+_error_log.propagate = False
+
+_SECRETS = (
+    # scheme://user:password@host -> scheme://user:***@host
+    (re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]*@"), r"\1***@"),
+    # libpq keyword form and query strings: password=secret
+    (re.compile(r"(password\s*=\s*)('[^']*'|[^\s&]+)", re.IGNORECASE), r"\1***"),
+)
+
+
+def mask_secrets(message: str) -> str:
+    """The text with every password in a URL or `password=` pair replaced by ***."""
+    for pattern, replacement in _SECRETS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+class _MaskingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_secrets(super().format(record))
+
+
+def log_file_path() -> Path:
+    return Path(user_log_dir(APP_NAME, appauthor=False)) / LOG_FILENAME
+
+
+def configure_logging() -> Path | None:
+    """Send warnings and unexpected errors to a rotating file in the user log folder.
+
+    Returns the file's path, or None when it cannot be written (then nothing is logged to a
+    file, and nothing breaks). Safe to call again: a handler for another path is replaced.
+    """
+    path = log_file_path()
+    root = logging.getLogger()
+    for logger in (root, _error_log):
+        for handler in list(logger.handlers):
+            if handler.get_name() != _HANDLER_NAME:
+                continue
+            if Path(handler.baseFilename) == path:
+                return path
+            logger.removeHandler(handler)
+            handler.close()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return None
+    handler.set_name(_HANDLER_NAME)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(_MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    _error_log.addHandler(handler)
+    return path
 
 
 def first_line(exc: BaseException) -> str:
