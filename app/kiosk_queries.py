@@ -9,10 +9,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Attendance, Event
+from app.loyalty import tier_for
+from app.masking import display_name, mask_email, mask_phone
+from app.search import search_patrons
+from db.models import Attendance, Event, Loyalty, User, normalize_email
 from db.types import utcnow
 
 OPEN_STATUSES = ("scheduled", "ongoing")
@@ -122,3 +125,65 @@ def headcount(session: Session, event_id: uuid.UUID) -> Headcount:
         ).where(Attendance.event_id == event_id, Attendance.attended.is_(True))
     ).one()
     return Headcount(checked_in=int(checked_in), inside=int(inside), capacity=capacity)
+
+
+@dataclass(frozen=True)
+class PatronCard:
+    """What a public screen may show of one patron: never a full email or phone."""
+
+    id: uuid.UUID
+    name: str  # "Jane S."
+    email: str  # "j***@example.com"
+    phone: str | None  # "•••• 7890"
+    tier: str  # "gold"
+
+
+def tiers_for(
+    session: Session, patron_ids: list[uuid.UUID], now: datetime | None = None
+) -> dict[uuid.UUID, str]:
+    """Each patron's tier from the unexpired balance, in one query (the loyalty rules' sum)."""
+    if not patron_ids:
+        return {}
+    now = now or utcnow()
+    rows = session.execute(
+        select(Loyalty.patron_id, func.coalesce(func.sum(Loyalty.points), 0))
+        .where(
+            Loyalty.patron_id.in_(patron_ids),
+            or_(Loyalty.expires_at.is_(None), Loyalty.expires_at > now),
+        )
+        .group_by(Loyalty.patron_id)
+    ).all()
+    balances = {patron_id: int(total) for patron_id, total in rows}
+    return {patron_id: tier_for(balances.get(patron_id, 0)) for patron_id in patron_ids}
+
+
+def search_cards(session: Session, query: str, *, limit: int = 20) -> list[PatronCard]:
+    """The kiosk's search: masked matches (exact first, as the search orders them) with tiers."""
+    matches = search_patrons(session, query, limit=limit)
+    tiers = tiers_for(session, [m.id for m in matches])
+    return [
+        PatronCard(
+            id=m.id,
+            name=m.display_name,
+            email=m.masked_email,
+            phone=m.masked_phone,
+            tier=tiers.get(m.id, "bronze"),
+        )
+        for m in matches
+    ]
+
+
+def patron_with_email(session: Session, email: str) -> PatronCard | None:
+    """The patron an email (any case, trimmed) belongs to, in public form; None if nobody."""
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    user = session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    if user is None:
+        return None
+    return PatronCard(
+        id=user.id,
+        name=display_name(user.first_name, user.last_name),
+        email=mask_email(user.email),
+        phone=mask_phone(user.phone),
+        tier=tiers_for(session, [user.id])[user.id],
+    )

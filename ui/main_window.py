@@ -20,6 +20,8 @@ from sqlalchemy import exists, select
 from app.database import Database
 from db.models import User
 from db.seed import seed_guide_data
+from ui.kiosk import CheckInScreen
+from ui.kiosk.window_mode import KioskMode
 from ui.placeholder import PlaceholderTab
 from ui.worker import DbWorker
 
@@ -38,14 +40,10 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Main sections")
-        self.tabs.addTab(
-            PlaceholderTab(
-                "Check-in",
-                "The greeter's screen will be here: scan a pass or type a few letters of a name, "
-                "press Enter, and see the welcome. Check-out, walk-ins and undo live here too.",
-            ),
-            "Check-in",
+        self.checkin_screen = CheckInScreen(
+            self.worker, location=database.location, station=self.station
         )
+        self.tabs.addTab(self.checkin_screen, "Check-in")
         self.tabs.addTab(
             PlaceholderTab(
                 "Events",
@@ -76,6 +74,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(f"Station: {self.station}"))
         self.worker.connection_lost.connect(self._on_worker_connection_lost)
         self.worker.connection_restored.connect(self._on_worker_connection_restored)
+        # Kiosk lock-down: PIN before Events/Admin, closing, or leaving kiosk mode.
+        self.kiosk_mode = KioskMode(self, self.tabs, self.worker, kiosk=kiosk)
+        self.checkin_screen.status_line.add_button(self.kiosk_mode.leave_button)
+        self.demo_data_loaded.connect(self.checkin_screen.reload_events)
 
         self.worker.submit(
             lambda s: not s.scalar(select(exists().where(User.id.isnot(None)))),

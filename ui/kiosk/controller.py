@@ -1,0 +1,235 @@
+"""The check-in screen's link to the engine: every call goes to the DB worker, results come back
+as signals on the GUI thread. No widgets here, so the rules of "what runs where" sit in one place.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from app import checkin
+from app.errors import ValidationError
+from app.kiosk_queries import (
+    PatronCard,
+    default_event,
+    headcount,
+    open_events,
+    patron_with_email,
+    search_cards,
+)
+from app.validation import validate_walk_in
+from app.walk_in import walk_in
+from db.types import utcnow
+from ui.worker import DbWorker, describe_error, is_connection_error
+
+UNREACHABLE = "Cannot reach the database"
+
+
+@dataclass(frozen=True)
+class ExistingPatronOffer:
+    """A walk-in's email belongs to someone we know; the greeter decides."""
+
+    card: PatronCard
+
+
+def is_unreachable(error: BaseException | None) -> bool:
+    """A database that cannot be used right now (network, server down, file gone or locked)."""
+    return is_connection_error(error) or isinstance(error, OperationalError)
+
+
+def explain_failure(error: BaseException | None, what: str) -> str:
+    """Plain words for a failed job; `what` says what did not happen ("nothing was recorded")."""
+    if is_unreachable(error):
+        return f"{UNREACHABLE} — {what}. It will retry; try again in a moment."
+    if isinstance(error, DBAPIError):
+        return f"The database refused this — {what}. ({describe_error(error)})"
+    return f"Something went wrong — {what}."
+
+
+class KioskController(QObject):
+    # emitted when the open events were loaded: (events, the default event or None)
+    events_loaded = Signal(list, object)
+    # emitted when loading the events failed: a sentence to show
+    events_failed = Signal(str)
+    # emitted when a headcount arrived: (event id, Headcount)
+    headcount_loaded = Signal(object, object)
+    # emitted when the latest search finished: (query, list of PatronCard); stale ones are dropped
+    search_finished = Signal(str, list)
+    # emitted when a door action finished with a CheckInResult (success or refusal)
+    action_finished = Signal(object)
+    # emitted when a door action could not run at all: a sentence to show
+    action_failed = Signal(str)
+    # emitted when the walk-in form has per-field problems (ValidationError.errors)
+    walk_in_invalid = Signal(dict)
+    # emitted when a walk-in's email belongs to a known patron (ExistingPatronOffer)
+    walk_in_existing = Signal(object)
+    # emitted when the database became unreachable (reason) or usable again ("")
+    reachability_changed = Signal(bool, str)
+
+    def __init__(self, worker: DbWorker, station: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.worker = worker
+        self.station = station
+        self.reachable = True
+        self._search_serial = 0
+        self._headcount_in_flight = False
+        self._events_in_flight = False
+        worker.connection_lost.connect(self._on_worker_connection_lost)
+        worker.connection_restored.connect(self._on_worker_connection_restored)
+
+    # -- reachability ---------------------------------------------------------------------------
+
+    def _set_reachable(self, reachable: bool, reason: str = "") -> None:
+        if reachable != self.reachable:
+            self.reachable = reachable
+            self.reachability_changed.emit(reachable, reason)
+
+    def _on_worker_connection_lost(self, reason: str) -> None:
+        self._set_reachable(False, reason)
+
+    def _on_worker_connection_restored(self) -> None:
+        self._set_reachable(True)
+
+    def _succeeded(self) -> None:
+        self._set_reachable(True)
+
+    def _failed(self, error: BaseException | None) -> None:
+        if is_unreachable(error):
+            self._set_reachable(False, describe_error(error))
+
+    # -- events and headcount -------------------------------------------------------------------
+
+    def load_events(self) -> None:
+        if self._events_in_flight:
+            return
+        self._events_in_flight = True
+
+        def job(session):
+            events = open_events(session)
+            return events, default_event(events, utcnow())
+
+        self.worker.submit(job, self._on_events_result, self._on_events_error, write=False)
+
+    def _on_events_result(self, result) -> None:
+        self._events_in_flight = False
+        self._succeeded()
+        events, chosen = result
+        self.events_loaded.emit(events, chosen)
+
+    def _on_events_error(self, error) -> None:
+        self._events_in_flight = False
+        self._failed(error)
+        self.events_failed.emit(explain_failure(error, "the events could not be loaded"))
+
+    def refresh_headcount(self, event_id: uuid.UUID) -> None:
+        """Ask for a headcount unless one is already on its way (a slow database must not
+        collect a queue of refreshes)."""
+        if self._headcount_in_flight:
+            return
+        self._headcount_in_flight = True
+        self.worker.submit(
+            lambda session: (event_id, headcount(session, event_id)),
+            self._on_headcount_result,
+            self._on_headcount_error,
+            write=False,
+        )
+
+    def _on_headcount_result(self, result) -> None:
+        self._headcount_in_flight = False
+        self._succeeded()
+        self.headcount_loaded.emit(*result)
+
+    def _on_headcount_error(self, error) -> None:
+        self._headcount_in_flight = False
+        self._failed(error)
+
+    # -- search -----------------------------------------------------------------------------------
+
+    def search(self, query: str) -> int:
+        """Start a search; only the newest one's results are delivered. Returns its number."""
+        self._search_serial += 1
+        serial = self._search_serial
+
+        def on_result(cards):
+            self._succeeded()
+            if serial == self._search_serial:
+                self.search_finished.emit(query, cards)
+
+        def on_error(error):
+            self._failed(error)
+            if serial == self._search_serial:
+                self.search_finished.emit(query, [])
+
+        self.worker.submit(lambda s: search_cards(s, query), on_result, on_error, write=False)
+        return serial
+
+    def cancel_search(self) -> None:
+        """Results of searches already running will be dropped when they arrive."""
+        self._search_serial += 1
+
+    # -- door actions -----------------------------------------------------------------------------
+
+    def check_in(self, event_id: uuid.UUID, who: str | uuid.UUID, *, method: str) -> None:
+        self._door(
+            lambda s: checkin.check_in(s, event_id, who, station=self.station, method=method),
+            "nothing was recorded",
+        )
+
+    def check_out(self, event_id: uuid.UUID, who: str | uuid.UUID, *, method: str) -> None:
+        self._door(
+            lambda s: checkin.check_out(s, event_id, who, station=self.station, method=method),
+            "nothing was recorded",
+        )
+
+    def undo(self, event_id: uuid.UUID, patron_id: uuid.UUID) -> None:
+        self._door(
+            lambda s: checkin.undo_check_in(s, event_id, patron_id, station=self.station),
+            "nothing was undone",
+        )
+
+    def _door(self, action, what: str) -> None:
+        def on_error(error):
+            self._failed(error)
+            self.action_failed.emit(explain_failure(error, what))
+
+        def on_result(result):
+            self._succeeded()
+            self.action_finished.emit(result)
+
+        self.worker.submit(action, on_result, on_error)
+
+    def walk_in(self, event_id: uuid.UUID, fields: dict[str, str]) -> None:
+        """Validate, offer a known patron with that email, or add the person and check in."""
+        first, last = fields.get("first_name", ""), fields.get("last_name", "")
+        email, phone = fields.get("email", ""), fields.get("phone") or None
+
+        def job(session):
+            try:
+                form = validate_walk_in(first, last, email, phone)
+            except ValidationError as exc:  # a value, not a failure: nothing was written
+                return exc
+            known = patron_with_email(session, form.email)
+            if known is not None:
+                return ExistingPatronOffer(known)
+            return walk_in(session, event_id, first, last, email, phone, station=self.station)
+
+        def on_result(result):
+            self._succeeded()
+            if isinstance(result, ValidationError):
+                self.walk_in_invalid.emit(result.errors)
+            elif isinstance(result, ExistingPatronOffer):
+                self.walk_in_existing.emit(result)
+            else:
+                self.action_finished.emit(result)
+
+        def on_error(error):
+            if isinstance(error, ValidationError):  # the engine's own check, same meaning
+                self.walk_in_invalid.emit(error.errors)
+                return
+            self._failed(error)
+            self.action_failed.emit(explain_failure(error, "the person was not added"))
+
+        self.worker.submit(job, on_result, on_error)
