@@ -20,6 +20,7 @@ from sqlalchemy import exists, select
 from app.database import Database
 from db.models import User
 from db.seed import seed_guide_data
+from ui.events import EventsTab
 from ui.kiosk import CheckInScreen
 from ui.kiosk.window_mode import KioskMode
 from ui.placeholder import PlaceholderTab
@@ -44,14 +45,8 @@ class MainWindow(QMainWindow):
             self.worker, location=database.location, station=self.station
         )
         self.tabs.addTab(self.checkin_screen, "Check-in")
-        self.tabs.addTab(
-            PlaceholderTab(
-                "Events",
-                "Organizers will plan events here: create, edit, publish, repeat weekly, and see "
-                "who came with live figures for today's event.",
-            ),
-            "Events",
-        )
+        self.events_tab = EventsTab(self.worker, self.station)
+        self.tabs.addTab(self.events_tab, "Events")
         self.tabs.addTab(
             PlaceholderTab(
                 "Admin",
@@ -78,6 +73,7 @@ class MainWindow(QMainWindow):
         self.kiosk_mode = KioskMode(self, self.tabs, self.worker, kiosk=kiosk)
         self.checkin_screen.status_line.add_button(self.kiosk_mode.leave_button)
         self.demo_data_loaded.connect(self.checkin_screen.reload_events)
+        self.demo_data_loaded.connect(lambda _message: self.events_tab.reload())
 
         self.worker.submit(
             lambda s: not s.scalar(select(exists().where(User.id.isnot(None)))),
@@ -124,4 +120,5 @@ class MainWindow(QMainWindow):
         self.connection_label.setText("Connected")
 
     def shutdown(self) -> None:
+        self.events_tab.shutdown()
         self.worker.shutdown(wait=True)

@@ -1,0 +1,474 @@
+"""The Events tab: the event list with filters on the left; the selected event's status
+actions, live figures and attendance list on the right. Every database call goes through the
+DB worker; the live figures refresh every few seconds without blocking the screen."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import tzinfo
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.events import (
+    Actor,
+    EventRow,
+    StatusAction,
+    When,
+    allowed_actions,
+    cancellation_reason,
+    change_status,
+    delete_event,
+    duplicate_event,
+    list_events,
+    live_figures,
+    repeat_event,
+)
+from app.events.localtime import format_local, zone
+from db.models import EVENT_STATUSES
+from ui.events.attendance_panel import AttendancePanel
+from ui.events.form_dialog import EventFormDialog
+from ui.events.live_panel import LivePanel
+from ui.events.models import STATUS_LABELS, EventListModel
+from ui.events.small_dialogs import CancelDialog, RepeatDialog
+from ui.worker import DbWorker, describe_error
+
+LIVE_REFRESH_MS = 4000
+
+# Local to this tab (and its dialogs): the shared theme stays about the whole app.
+STYLE = """
+QLabel#eventTitle { font-size: 22px; font-weight: 600; }
+QLabel#fieldError { color: #b00020; }
+QLabel#actionMessage { font-weight: 600; }
+QFrame#liveFigure { border: 1px solid #c8c8c8; border-radius: 6px; }
+QLabel#liveFigureValue { font-size: 30px; font-weight: 700; }
+"""
+WHEN_CHOICES = (
+    (When.UPCOMING, "Upcoming"),
+    (When.TODAY, "Today"),
+    (When.PAST, "Past"),
+    (When.ALL, "All"),
+)
+
+
+class EventsTab(QWidget):
+    # emitted when the event list arrived from the database
+    events_loaded = Signal()
+    # emitted when new live figures were shown
+    figures_updated = Signal()
+    # emitted when an action finished, with the message shown to the organizer
+    action_finished = Signal(str)
+
+    def __init__(
+        self,
+        worker: DbWorker,
+        station: str,
+        *,
+        tz: tzinfo | None = None,
+        refresh_ms: int = LIVE_REFRESH_MS,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self._worker = worker
+        self._tz = zone(tz)
+        self._actor = Actor(station=station, method="admin")
+        self._list_serial = 0
+        self._live_pending = False
+        self._wanted_id: uuid.UUID | None = None
+        self._shown_id: uuid.UUID | None = None
+        self._shown_row: EventRow | None = None
+        self._applying = False
+        self.form_dialog: EventFormDialog | None = None
+        self.repeat_dialog: RepeatDialog | None = None
+        self.cancel_dialog: CancelDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+
+        self.setStyleSheet(STYLE)
+        self._build_filters()
+        self._build_list()
+        self._build_detail()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+        splitter.setSizes([640, 760])
+        self.message = QLabel("")
+        self.message.setObjectName("actionMessage")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.filter_row)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(refresh_ms)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.timer.start()
+        self._update_actions()
+        self.reload()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build_filters(self) -> None:
+        self.when = QComboBox()
+        self.when.setAccessibleName("Which events")
+        for value, label in WHEN_CHOICES:
+            self.when.addItem(label, value)
+        self.status = QComboBox()
+        self.status.setAccessibleName("Status filter")
+        self.status.addItem("Any status", None)
+        for status in EVENT_STATUSES:
+            self.status.addItem(STATUS_LABELS[status], status)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, place or description")
+        self.search.setAccessibleName("Search events")
+        self.search.setClearButtonEnabled(True)
+        self.new_button = QPushButton("New event…")
+        self.edit_button = QPushButton("Edit…")
+        self.duplicate_button = QPushButton("Duplicate")
+        self.repeat_button = QPushButton("Repeat…")
+        self.delete_button = QPushButton("Delete")
+        self.filter_row = QHBoxLayout()
+        self.filter_row.addWidget(self.when)
+        self.filter_row.addWidget(self.status)
+        self.filter_row.addWidget(self.search, 1)
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.duplicate_button,
+            self.repeat_button,
+            self.delete_button,
+        ):
+            button.setAccessibleName(button.text().rstrip("…"))
+            self.filter_row.addWidget(button)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.when.currentIndexChanged.connect(lambda _i: self.reload())
+        self.status.currentIndexChanged.connect(lambda _i: self.reload())
+        self.new_button.clicked.connect(self._on_new_clicked)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.duplicate_button.clicked.connect(self._on_duplicate_clicked)
+        self.repeat_button.clicked.connect(self._on_repeat_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+
+    def _build_list(self) -> None:
+        self.model = EventListModel(self._tz, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Events")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.table.doubleClicked.connect(lambda _i: self._on_edit_clicked())
+
+    def _build_detail(self) -> None:
+        self.detail = QWidget()
+        self.title = QLabel("Pick an event")
+        self.title.setObjectName("eventTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setWordWrap(True)
+        self.action_buttons: dict[StatusAction, QPushButton] = {}
+        actions = QHBoxLayout()
+        for action in StatusAction:
+            button = QPushButton(action.label)
+            button.setAccessibleName(action.label.rstrip("…"))
+            button.clicked.connect(lambda _c=False, a=action: self._on_status_clicked(a))
+            self.action_buttons[action] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.live = LivePanel(self._tz)
+        self.attendance = AttendancePanel(self._worker, self._actor, self._tz)
+        self.attendance.attendance_changed.connect(self._on_attendance_changed)
+        column = QVBoxLayout(self.detail)
+        column.setContentsMargins(8, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addWidget(self.subtitle)
+        column.addLayout(actions)
+        column.addWidget(self.live, 2)
+        column.addWidget(self.attendance, 3)
+
+    # -- the list ------------------------------------------------------------------------------
+
+    def selected_event(self) -> EventRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def reload(self, select: uuid.UUID | None = None) -> None:
+        """Fetch the list with the current filters; keep (or move to) the selected event."""
+        current = self.selected_event()
+        self._wanted_id = select or (current.id if current else self._wanted_id)
+        self._list_serial += 1
+        serial = self._list_serial
+        when, status, search, tz = (
+            self.when.currentData(),
+            self.status.currentData(),
+            self.search.text(),
+            self._tz,
+        )
+        self._worker.submit(
+            lambda s: list_events(s, when=when, status=status, search=search, tz=tz),
+            lambda rows: self._on_events_loaded(serial, rows),
+            self._on_failed,
+            write=False,
+        )
+
+    def _on_events_loaded(self, serial: int, rows: list[EventRow]) -> None:
+        if serial != self._list_serial:
+            return  # a newer request is on its way
+        # A model reset drops the selection; re-select quietly, then react once, so a refresh
+        # does not blank the attendance list every few seconds.
+        self._applying = True
+        try:
+            self.model.set_rows(rows)
+            row = self.model.index_of(self._wanted_id) if self._wanted_id else -1
+            if row < 0 and rows:
+                row = 0  # the soonest upcoming event: during a service, today's event
+            if row >= 0:
+                self.table.selectRow(row)
+        finally:
+            self._applying = False
+        self._on_selection_settled()
+        self.events_loaded.emit()
+
+    def _on_table_selection_changed(self, *_args) -> None:
+        if not self._applying:
+            self._on_selection_settled()
+
+    def _on_selection_settled(self) -> None:
+        event = self.selected_event()
+        if event != self._shown_row:
+            self._shown_row = event
+            self._show_event(event)
+        new_id = event.id if event else None
+        if new_id is not None:
+            self._wanted_id = new_id
+        if new_id != self._shown_id:
+            self._shown_id = new_id
+            self.live.show_figures(None)
+            self.attendance.set_event(new_id)
+            self._refresh_live()
+
+    def _show_event(self, event: EventRow | None) -> None:
+        if event is None:
+            self.title.setText("No event selected")
+            self.subtitle.setText("Create one with “New event…”, or change the filters.")
+        else:
+            self.title.setText(event.name)
+            when = format_local(event.start_time, self._tz)
+            end = format_local(event.end_time, self._tz, "%H:%M")
+            capacity = "no limit" if event.capacity is None else f"capacity {event.capacity:,}"
+            self.subtitle.setText(
+                f"{when}–{end} · {event.location} · {capacity} · host {event.host_name} · "
+                f"{STATUS_LABELS[event.status]}"
+            )
+            if event.status == "cancelled":
+                self._show_cancellation_reason(event.id)
+        self._update_actions()
+
+    def _show_cancellation_reason(self, event_id: uuid.UUID) -> None:
+        def show(reason):
+            current = self.selected_event()
+            if reason and current and current.id == event_id:
+                self.subtitle.setText(f"{self.subtitle.text()} — reason: {reason}")
+
+        self._worker.submit(lambda s: cancellation_reason(s, event_id), show, write=False)
+
+    def _update_actions(self) -> None:
+        event = self.selected_event()
+        allowed = allowed_actions(event.status) if event else []
+        for action, button in self.action_buttons.items():
+            button.setVisible(event is not None)
+            button.setEnabled(action in allowed)
+        for button in (self.edit_button, self.duplicate_button, self.repeat_button):
+            button.setEnabled(event is not None)
+        self.delete_button.setEnabled(event is not None)
+
+    # -- live figures --------------------------------------------------------------------------
+
+    def _on_timer_timeout(self) -> None:
+        if not self.isVisible():
+            return  # nobody is looking: spare the database
+        self._refresh_live()
+        self.attendance.refresh()
+        self.reload()
+
+    def _refresh_live(self) -> None:
+        event = self.selected_event()
+        if event is None or self._live_pending:
+            return
+        self._live_pending = True
+        event_id, tz = event.id, self._tz
+        self._worker.submit(
+            lambda s: live_figures(s, event_id, tz=tz),
+            self._on_live_loaded,
+            self._on_live_failed,
+            write=False,
+        )
+
+    def _on_live_loaded(self, figures) -> None:
+        self._live_pending = False
+        current = self.selected_event()
+        if figures is not None and current is not None and figures.event_id == current.id:
+            self.live.show_figures(figures)
+            self.figures_updated.emit()
+
+    def _on_live_failed(self, _error) -> None:
+        self._live_pending = False
+
+    def _on_attendance_changed(self) -> None:
+        self._refresh_live()
+        self.reload()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.action_finished.emit(text)
+
+    def _on_failed(self, error) -> None:
+        self._say(f"Not done: {describe_error(error)}")
+
+    def _on_new_clicked(self) -> None:
+        self._open_form(None)
+
+    def _on_edit_clicked(self) -> None:
+        event = self.selected_event()
+        if event is not None:
+            self._open_form(event)
+
+    def _open_form(self, event: EventRow | None) -> None:
+        self.form_dialog = EventFormDialog(
+            self._worker, self._actor, event=event, tz=self._tz, parent=self
+        )
+        self.form_dialog.event_saved.connect(self._on_form_event_saved)
+        self.form_dialog.open()
+
+    def _on_form_event_saved(self, row: EventRow) -> None:
+        self._say(f"Saved {row.name}.")
+        if self.model.index_of(row.id) < 0 and self.when.currentData() is not When.ALL:
+            self.when.blockSignals(True)
+            self.when.setCurrentIndex(self.when.findData(When.ALL))
+            self.when.blockSignals(False)
+        self.reload(select=row.id)
+
+    def _on_duplicate_clicked(self) -> None:
+        event = self.selected_event()
+        if event is None:
+            return
+        event_id, actor = event.id, self._actor
+        self._worker.submit(
+            lambda s: duplicate_event(s, event_id, actor=actor),
+            self._on_duplicated,
+            self._on_failed,
+        )
+
+    def _on_duplicated(self, row: EventRow) -> None:
+        self._say(f"Created {row.name} as a draft; edit its date and publish it.")
+        self.reload(select=row.id)
+
+    def _on_repeat_clicked(self) -> None:
+        event = self.selected_event()
+        if event is None:
+            return
+        self.repeat_dialog = RepeatDialog(event, self._tz, self)
+        self.repeat_dialog.accepted.connect(lambda: self._repeat(event))
+        self.repeat_dialog.open()
+
+    def _repeat(self, event: EventRow) -> None:
+        every, count = self.repeat_dialog.every_days.value(), self.repeat_dialog.count.value()
+        tz, actor = self._tz, self._actor
+        self._worker.submit(
+            lambda s: repeat_event(s, event.id, every_days=every, count=count, tz=tz, actor=actor),
+            lambda rows: (self._say(f"Created {len(rows)} more of {event.name}."), self.reload()),
+            self._on_failed,
+        )
+
+    def _on_delete_clicked(self) -> None:
+        event = self.selected_event()
+        if event is None:
+            return
+        self.confirm_box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete event",
+            f"Delete {event.name}? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        self.confirm_box.setDefaultButton(QMessageBox.StandardButton.No)
+        # QMessageBox finishes with the button's code, not Accepted: look at the button.
+        self.confirm_box.buttonClicked.connect(
+            lambda button: (
+                self._delete(event)
+                if self.confirm_box.standardButton(button) == QMessageBox.StandardButton.Yes
+                else None
+            )
+        )
+        self.confirm_box.open()
+
+    def _delete(self, event: EventRow) -> None:
+        actor = self._actor
+        self._worker.submit(
+            lambda s: delete_event(s, event.id, actor=actor),
+            self._on_deleted,
+            self._on_failed,
+        )
+
+    def _on_deleted(self, result) -> None:
+        self._say(result.message)
+        if result.deleted:
+            self._wanted_id = None
+        self.reload()
+
+    def _on_status_clicked(self, action: StatusAction) -> None:
+        event = self.selected_event()
+        if event is None:
+            return
+        if action is StatusAction.CANCEL:
+            self.cancel_dialog = CancelDialog(event, self)
+            self.cancel_dialog.accepted.connect(
+                lambda: self._change_status(event, action, self.cancel_dialog.reason.text())
+            )
+            self.cancel_dialog.open()
+            return
+        self._change_status(event, action, None)
+
+    def _change_status(self, event: EventRow, action: StatusAction, reason: str | None) -> None:
+        actor = self._actor
+        self._worker.submit(
+            lambda s: change_status(s, event.id, action, reason=reason, actor=actor),
+            self._on_status_changed,
+            self._on_failed,
+        )
+
+    def _on_status_changed(self, change) -> None:
+        self._say(change.message)
+        self.reload()
+        self._refresh_live()
+
+    def shutdown(self) -> None:
+        self.timer.stop()
