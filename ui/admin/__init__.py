@@ -1,0 +1,1 @@
+"""The Admin tab: a data studio over every table (browse, edit, query)."""

@@ -1,0 +1,84 @@
+"""Where the lazy grid's pages come from: a table view on the DB worker, or rows in memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.admin.catalogue import ColumnInfo
+from app.admin.counts import EXACT, RowCount, capped_count, exact_count, quick_count
+from app.admin.paging import PAGE_SIZE, Page, fetch_near, fetch_page
+from app.admin.view import View
+from ui.admin.refcount import balanced
+
+START, AFTER, BEFORE, AT, END, NEAR = "start", "after", "before", "at", "end", "near"
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    block: int
+    kind: str
+    key: tuple | None = None
+    fraction: float = 0.0
+    limit: int = PAGE_SIZE
+
+
+class TableSource:
+    """Pages of a View, each fetched by keyset in its own short read on the DB worker."""
+
+    def __init__(self, worker, view: View):
+        self.worker = worker
+        self.view = view
+        self.columns: tuple[ColumnInfo, ...] = view.info.columns
+
+    def key_of(self, row: tuple) -> tuple:
+        return self.view.key_of(row)
+
+    def load(self, request: PageRequest, on_page, on_error) -> None:
+        view = self.view
+
+        def action(session) -> Page:
+            if request.kind == AFTER:
+                return fetch_page(session, view, after=request.key, limit=request.limit)
+            if request.kind == BEFORE:
+                return fetch_page(session, view, before=request.key, limit=request.limit)
+            if request.kind == AT:
+                return fetch_page(session, view, at=request.key, limit=request.limit)
+            if request.kind == END:
+                return fetch_page(session, view, from_end=True, limit=request.limit)
+            if request.kind == NEAR:
+                return fetch_near(session, view, request.fraction, limit=request.limit)
+            return fetch_page(session, view, limit=request.limit)
+
+        self.worker.submit(action, balanced(on_page), balanced(on_error), write=False)
+
+    def count(self, on_count, on_error, *, exact: bool = False) -> None:
+        view = self.view
+        on_count, on_error = balanced(on_count), balanced(on_error)
+        if exact:
+            self.worker.submit(lambda s: exact_count(s, view), on_count, on_error, write=False)
+        elif not view.filters and not view.search:
+            self.worker.submit(
+                lambda s: quick_count(s, view.table), on_count, on_error, write=False
+            )
+        else:
+            self.worker.submit(lambda s: capped_count(s, view), on_count, on_error, write=False)
+
+
+class MemorySource:
+    """Rows already fetched (SQL console results): pages are slices, answered at once."""
+
+    def __init__(self, columns: tuple[ColumnInfo, ...], rows: list[tuple]):
+        self.columns = columns
+        self.rows = rows
+        self.view = None
+
+    def key_of(self, row: tuple) -> tuple:
+        return (None, None)
+
+    def load(self, request: PageRequest, on_page, on_error) -> None:
+        start = request.block * PAGE_SIZE
+        rows = self.rows[start : start + PAGE_SIZE]
+        on_page(Page(rows, len(rows) < PAGE_SIZE))
+
+    def count(self, on_count, on_error, *, exact: bool = False) -> None:
+        on_count(RowCount(len(self.rows), EXACT))
