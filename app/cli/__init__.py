@@ -12,11 +12,23 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import admin_commands, checkin_commands, db_commands, events_commands, transfer_commands
+from app.cli import (
+    admin_commands,
+    checkin_commands,
+    db_commands,
+    events_commands,
+    transfer_commands,
+)
 from app.cli.common import EXIT_USAGE, CliError, common_options, run_command
 
 # Each module contributes its sub-commands; keeping them apart keeps this file small.
-COMMAND_MODULES = [db_commands, admin_commands, transfer_commands, checkin_commands, events_commands]
+COMMAND_MODULES = [
+    db_commands,
+    admin_commands,
+    transfer_commands,
+    checkin_commands,
+    events_commands,
+]
 
 
 class _Parser(argparse.ArgumentParser):
