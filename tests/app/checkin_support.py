@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -24,7 +25,9 @@ def make_patron(session, first="Jane", last="Doe", email=None, phone=None) -> Us
 
 
 def make_event(session, host=None, name="Sunday Service", status="scheduled", capacity=None):
-    host = host or make_patron(session, "Host", "Person", email=f"host-{name}@example.com")
+    host = host or make_patron(
+        session, "Host", "Person", email=f"host-{uuid.uuid4().hex[:12]}@example.com"
+    )
     event = Event(
         name=name,
         status=status,

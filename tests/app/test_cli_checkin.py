@@ -1,0 +1,164 @@
+"""`credopass checkin|checkout|register|undo|patron`: JSON, exit codes, one-line messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from tests.app.checkin_support import make_event, make_patron
+
+
+@pytest.fixture
+def door(sessions, database_url_text):
+    """A committed event (capacity 2) and three patrons, plus a runner for the CLI."""
+    with sessions() as session:
+        event = make_event(session, capacity=2)
+        jane = make_patron(session, "Jane", "Doe", email="jane@example.com")
+        bob = make_patron(session, "Bob", "Roe", email="bob@example.com")
+        ann = make_patron(session, "Ann", "Lee", email="ann@example.com")
+        session.commit()
+        ids = {"event": str(event.id), "jane": str(jane.id), "bob": str(bob.id), "ann": str(ann.id)}
+    return ids
+
+
+def run(capsys, url, *argv):
+    try:
+        code = main(["--database-url", url, *argv])
+    except SystemExit as exit_:  # argparse's usage errors end this way
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys, url, *argv):
+    code, out, err = run(capsys, url, *argv, "--json")
+    assert err == ""
+    lines = out.strip().splitlines()
+    assert len(lines) == 1, out
+    return code, json.loads(lines[0])
+
+
+def test_a_script_can_run_a_door(capsys, database_url_text, door):
+    url = database_url_text
+    event = "Sunday Service"
+
+    code, data = run_json(capsys, url, "register", event, "jane@example.com")
+    assert (code, data["outcome"]) == (0, "registered")
+
+    code, data = run_json(capsys, url, "checkin", event, door["jane"], "--station", "north")
+    assert code == 0 and data["outcome"] == "checked_in" and data["message"] == "Welcome, Jane!"
+    assert data["patron"] == {"id": door["jane"], "firstName": "Jane", "lastName": "Doe"}
+    assert data["event"] == {"id": door["event"], "name": event}
+    assert data["checkInTime"].endswith("+00:00") and data["checkOutTime"] is None
+    assert (data["points"], data["balance"], data["tier"]) == (10, 10, "bronze")
+    first_time = data["checkInTime"]
+
+    code, data = run_json(capsys, url, "checkin", door["event"], door["jane"].upper())
+    assert (code, data["outcome"], data["checkInTime"]) == (0, "already_checked_in", first_time)
+
+    code, data = run_json(capsys, url, "checkout", event, "JANE@example.com")
+    assert (code, data["outcome"]) == (0, "checked_out")
+    assert data["checkOutTime"] >= first_time
+
+    code, data = run_json(capsys, url, "checkin", event, door["jane"])
+    assert (code, data["outcome"], data["points"]) == (0, "re_entered", 0)
+
+    assert run_json(capsys, url, "checkin", event, door["bob"])[1]["outcome"] == "checked_in"
+    code, data = run_json(capsys, url, "checkin", event, door["ann"])
+    assert (code, data["outcome"]) == (3, "event_full")
+    assert data["message"] == "Sunday Service is full: 2 of 2"
+
+    code, data = run_json(capsys, url, "undo", event, door["bob"], "--station", "elsewhere")
+    assert (code, data["outcome"]) == (3, "undo_not_allowed")
+    code, data = run_json(capsys, url, "undo", event, door["bob"])
+    assert (code, data["outcome"], data["points"], data["balance"]) == (0, "undone", -10, 0)
+
+    code, data = run_json(capsys, url, "checkin", event, door["ann"])
+    assert (code, data["outcome"]) == (0, "checked_in")
+
+    code, data = run_json(capsys, url, "patron", "show", "jane@example.com")
+    assert code == 0 and data["balance"] == 10 and data["tier"] == "bronze"
+    assert (data["nextTier"], data["pointsToNextTier"]) == ("silver", 90)
+    assert data["visits"][0]["event"]["name"] == event
+
+
+def test_refusals_exit_3_with_one_line(capsys, database_url_text, door):
+    code, out, err = run(capsys, database_url_text, "checkin", "Sunday Service", "nobody")
+    assert code == 3 and err == ""
+    assert out == "not_found: No pass or email matches 'nobody'\n"
+
+    code, out, _ = run(capsys, database_url_text, "checkout", "Sunday Service", door["bob"])
+    assert code == 3 and out.startswith("not_checked_in: Bob is not checked in")
+
+    code, out, _ = run(capsys, database_url_text, "patron", "show", "nobody@example.com")
+    assert code == 3 and out.startswith("not_found:")
+
+
+def test_human_output(capsys, database_url_text, door):
+    code, out, _ = run(capsys, database_url_text, "checkin", "Sunday Service", door["jane"])
+    assert code == 0
+    assert out == "checked_in: Welcome, Jane! [Jane Doe · bronze · 10 points]\n"
+    code, out, _ = run(capsys, database_url_text, "patron", "show", door["jane"])
+    assert code == 0 and out.splitlines()[:2] == [
+        f"Jane Doe  ({door['jane']})",
+        "10 points · bronze · 90 to silver",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["checkin", "No Such Event", "jane@example.com"], "No scheduled or ongoing event"),
+        (["checkin", "Sunday Service"], "required: CODE"),
+        (["checkin", "Sunday Service", "x", "--station", " "], "station"),
+        (["undo", "00000000-0000-4000-8000-000000000000", "x"], "No event has the id"),
+    ],
+)
+def test_usage_and_validation_errors_exit_2(capsys, database_url_text, door, argv, fragment):
+    code, out, err = run(capsys, database_url_text, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("credopass: ") and fragment in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_ambiguous_event_name_lists_candidates(capsys, sessions, database_url_text, door):
+    with sessions() as session:
+        make_event(session, name="Sunday Service")
+        session.commit()
+    code, _, err = run(capsys, database_url_text, "checkin", "Sunday Service", "jane@example.com")
+    assert code == 2 and "2 events are called 'Sunday Service'" in err
+
+
+def test_real_entry_point(database_url_text, door):
+    exe = Path(sys.executable).with_name("credopass")
+    ok = subprocess.run(
+        [
+            str(exe),
+            "--database-url",
+            database_url_text,
+            "checkin",
+            door["event"],
+            door["jane"],
+            "--json",
+            "--station",
+            "sub",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["outcome"] == "checked_in"
+    bad = subprocess.run(
+        [str(exe), "--database-url", database_url_text, "checkin", "Nope", "x"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().count("\n") == 0
