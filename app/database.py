@@ -68,6 +68,13 @@ def open_for_app(target: DatabaseTarget) -> Database:
         if local_and_upgradable:
             migrate.upgrade(database.engine)
             return database
+        if status.state is migrate.SchemaState.UNMANAGED and database.backend == "sqlite":
+            # Only PostgreSQL databases of the web service can be adopted (db/adopt.py).
+            raise StartupRefused(
+                f"The {database.location} has tables but no CredoPass migration history, so it "
+                "is not a CredoPass database. Move it aside, or choose another file with "
+                "--database-url."
+            )
         if status.state is not migrate.SchemaState.CURRENT:
             raise StartupRefused(status.explain())
     except BaseException:

@@ -22,6 +22,11 @@ class DatabaseUrlError(ValueError):
     """The configured database URL cannot be used; the message says why, without the password."""
 
 
+class DatabaseLocationError(DatabaseUrlError):
+    """The URL is fine but the place it names cannot hold the database (missing or read-only
+    folder, unreadable file)."""
+
+
 @dataclass(frozen=True)
 class DatabaseTarget:
     url: URL
@@ -142,19 +147,21 @@ def _check_sqlite_location(url: URL) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists():
         if not os.access(path, os.R_OK | os.W_OK):
-            raise DatabaseUrlError(
+            raise DatabaseLocationError(
                 f"the SQLite file {path} cannot be read and written by this user"
             )
         if not os.access(folder, os.W_OK):
-            raise DatabaseUrlError(
+            raise DatabaseLocationError(
                 f"the folder {folder} is read-only; SQLite needs to write its journal next to "
                 f"{path.name}"
             )
         return
     if not folder.exists():
-        raise DatabaseUrlError(f"the folder {folder} for the SQLite file does not exist")
+        raise DatabaseLocationError(f"the folder {folder} for the SQLite file does not exist")
     if not os.access(folder, os.W_OK):
-        raise DatabaseUrlError(f"the folder {folder} is read-only; cannot create {path.name} there")
+        raise DatabaseLocationError(
+            f"the folder {folder} is read-only; cannot create {path.name} there"
+        )
 
 
 def ensure_default_folder(target: DatabaseTarget) -> None:

@@ -17,7 +17,13 @@ from sqlalchemy.exc import DBAPIError
 
 from app.database import Database, connect, open_for_app
 from app.errors import DatabaseUnavailable, StartupRefused, ValidationError
-from db.engine import APP_NAME, DatabaseTarget, DatabaseUrlError, resolve_target
+from db.engine import (
+    APP_NAME,
+    DatabaseLocationError,
+    DatabaseTarget,
+    DatabaseUrlError,
+    resolve_target,
+)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -82,6 +88,8 @@ def run_command(args: argparse.Namespace, handler: Callable) -> int:
         return handler(args, context)
     except CliError as exc:
         return fail(str(exc), exc.code)
+    except DatabaseLocationError as exc:
+        return fail(f"cannot use the database: {exc}", EXIT_FAILURE)
     except DatabaseUrlError as exc:
         return fail(f"bad database URL: {exc}", EXIT_USAGE)
     except ValidationError as exc:
