@@ -28,6 +28,8 @@ def _clean(text: str | None) -> str:
     """Trimmed, with control characters dropped (they would garble a label)."""
     if not text:
         return ""
+    if text.isprintable():  # the usual case, without a look at each character
+        return text.strip()
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
 
 

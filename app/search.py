@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import select, union_all
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from app.event_lookup import parse_uuid
@@ -103,22 +104,28 @@ def _rank(kind: str, key: str, patron_id: uuid.UUID, query: str) -> tuple:
     return (tier, key, patron_id, kind)
 
 
+@lru_cache(maxsize=64)
+def _scan_statement(kinds: tuple[str, ...], fetch: int):
+    """Per kind, the first `fetch` keys in a prefix range, in key order; built once per shape
+    (the bound values change, the SQL does not, so SQLAlchemy's compiled cache is hit too)."""
+    c = patron_search.c
+    parts = [
+        select(c.kind, c.key, c.patronId)
+        .where(c.kind == kind, c.key >= bindparam(f"low_{kind}"), c.key < bindparam(f"high_{kind}"))
+        .order_by(c.key, c.patronId)
+        .limit(fetch)
+        .subquery()
+        for kind in kinds
+    ]
+    return union_all(*(select(part) for part in parts))
+
+
 def _scan(session: Session, queries: dict[str, str], fetch: int) -> dict[str, list[tuple]]:
-    """One statement: per kind, the first `fetch` keys in the prefix range, in key order."""
-    parts = []
+    params = {}
     for kind, query in queries.items():
-        low, high = prefix_range(query)
-        c = patron_search.c
-        parts.append(
-            select(c.kind, c.key, c.patronId)
-            .where(c.kind == kind, c.key >= low, c.key < high)
-            .order_by(c.key, c.patronId)
-            .limit(fetch)
-            .subquery()
-        )
-    statement = union_all(*(select(part) for part in parts))
+        params[f"low_{kind}"], params[f"high_{kind}"] = prefix_range(query)
     found: dict[str, list[tuple]] = {kind: [] for kind in queries}
-    for kind, key, patron_id in session.execute(statement):
+    for kind, key, patron_id in session.execute(_scan_statement(tuple(queries), fetch), params):
         found[kind].append((key, patron_id))
     for rows in found.values():
         rows.sort()  # the union does not promise to keep each part's order
@@ -147,7 +154,7 @@ def _best(session: Session, plan: _Plan, limit: int) -> list[tuple]:
     if not plan.queries:
         return sorted((rank, pid) for pid, rank in best.items())[:limit]
     stale, stale_matches = _stale_rows(session, plan.queries)
-    fetch = limit * 3
+    fetch = limit + 4  # a patron rarely has two keys of one kind starting alike
     for _ in range(5):
         found = _scan(session, plan.queries, fetch)
         ranks = dict(best)
@@ -202,10 +209,9 @@ def search_patrons(
     ranked = _best(session, _plan(text), limit)
     if not ranked:
         return []
-    users = {
-        user.id: user
-        for user in session.scalars(select(User).where(User.id.in_([pid for _, pid in ranked])))
-    }
+    columns = (User.id, User.first_name, User.last_name, User.email, User.phone)
+    wanted = [pid for _, pid in ranked]
+    users = {row.id: row for row in session.execute(select(*columns).where(User.id.in_(wanted)))}
     return [
         _match(users[pid], "code" if rank[0] == _TIER_CODE else _KIND_LABEL[rank[3]], reveal)
         for rank, pid in ranked
@@ -213,7 +219,7 @@ def search_patrons(
     ]
 
 
-def _match(user: User, matched_by: str, reveal: bool) -> PatronMatch:
+def _match(user, matched_by: str, reveal: bool) -> PatronMatch:
     return PatronMatch(
         id=user.id,
         first_name=user.first_name,
