@@ -58,6 +58,8 @@ class KioskController(QObject):
     headcount_loaded = Signal(object, object)
     # emitted when the latest search finished: (query, list of PatronCard); stale ones are dropped
     search_finished = Signal(str, list)
+    # emitted when the latest search could not run: (query, a sentence to show)
+    search_failed = Signal(str, str)
     # emitted when a door action finished with a CheckInResult (success or refusal)
     action_finished = Signal(object)
     # emitted when a door action could not run at all: a sentence to show
@@ -161,7 +163,7 @@ class KioskController(QObject):
         def on_error(error):
             self._failed(error)
             if serial == self._search_serial:
-                self.search_finished.emit(query, [])
+                self.search_failed.emit(query, explain_failure(error, "nobody was looked up"))
 
         self.worker.submit(lambda s: search_cards(s, query), on_result, on_error, write=False)
         return serial

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.event_lookup import parse_uuid
@@ -19,6 +19,8 @@ class ScanInput(QLineEdit):
     selection_moved = Signal(int)
     # emitted when Esc was pressed (the field is cleared too)
     cleared = Signal()
+    # emitted when Ctrl+Z was pressed: the screen's undo, not the text field's own
+    undo_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -30,7 +32,10 @@ class ScanInput(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key == Qt.Key.Key_Up:
+        if event.matches(QKeySequence.StandardKey.Undo):
+            # QLineEdit would take Ctrl+Z for its own text undo, which a scan field never needs.
+            self.undo_requested.emit()
+        elif key == Qt.Key.Key_Up:
             self.selection_moved.emit(-1)
         elif key == Qt.Key.Key_Down:
             self.selection_moved.emit(1)

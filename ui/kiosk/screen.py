@@ -100,10 +100,11 @@ class CheckInScreen(QWidget):
         c.events_failed.connect(self._on_controller_events_failed)
         c.headcount_loaded.connect(self._on_controller_headcount_loaded)
         c.search_finished.connect(self._on_controller_search_finished)
+        c.search_failed.connect(self._on_controller_search_failed)
         c.action_finished.connect(self._on_controller_action_finished)
         c.action_failed.connect(self._on_controller_action_failed)
         c.reachability_changed.connect(self._on_controller_reachability_changed)
-        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo.ask)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self._on_input_undo_requested)
         self.banner.set_ready_text("Loading events…")
         c.load_events()
 
@@ -133,6 +134,7 @@ class CheckInScreen(QWidget):
         self.input.returnPressed.connect(self._on_input_return_pressed)
         self.input.selection_moved.connect(self._on_input_selection_moved)
         self.input.cleared.connect(self._on_input_cleared)
+        self.input.undo_requested.connect(self._on_input_undo_requested)
 
         self.results_model = PatronResultsModel(self)
         self.results_view = QListView()
@@ -269,6 +271,14 @@ class CheckInScreen(QWidget):
         if self._enter_pending:
             self._enter_pending = False
             self._act_on_results(query)
+
+    def _on_controller_search_failed(self, query: str, message: str) -> None:
+        if query != self.input.text().strip():
+            return
+        self._show_results(None, [])
+        if self._enter_pending:
+            self._enter_pending = False
+            self._say(BannerState.REFUSAL, "Search did not run", message)
 
     def _show_results(self, query: str | None, cards: list[PatronCard]) -> None:
         self._results_query = query
@@ -418,6 +428,9 @@ class CheckInScreen(QWidget):
             self._say(BannerState.REFUSAL, "Choose an event first", "Pick it in the list above.")
             return
         self.walk_in.start(self.event.id)
+
+    def _on_input_undo_requested(self) -> None:
+        self.undo.ask()
 
     def _on_undo_confirmed(self, event_id: uuid.UUID, patron_id: uuid.UUID) -> None:
         self.banner.show_busy("Undoing…")
