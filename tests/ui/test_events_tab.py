@@ -1,0 +1,275 @@
+"""The Events tab driven like an organizer would (both backends, offscreen)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import func, select
+
+from app import checkin
+from app.events import AttendanceRow, EventRow
+from db.models import Attendance, AuditLog, Event
+from db.session import unit_of_work
+from db.types import utcnow
+from tests.ui.events_ui_support import TZ, build_scene
+from ui.events.models import AttendanceModel, EventListModel
+
+CLICK = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def scene(qtbot, sessions):
+    scene = build_scene(qtbot, sessions)
+    yield scene
+    scene.tab.shutdown()
+    scene.worker.shutdown()
+
+
+def names(tab):
+    return [r.name for r in tab.model.rows()]
+
+
+def test_models_pass_the_model_tester(qtmodeltester, scene):
+    qtmodeltester.check(scene.tab.model)
+    qtmodeltester.check(scene.tab.attendance.model)
+    empty_events, empty_people = EventListModel(TZ), AttendanceModel(TZ)
+    qtmodeltester.check(empty_events)
+    qtmodeltester.check(empty_people)
+    assert isinstance(scene.tab.model.row_at(0), EventRow)
+    assert isinstance(scene.tab.attendance.model.row_at(0), AttendanceRow)
+
+
+def test_list_shows_upcoming_with_counts_and_filters(qtbot, scene):
+    tab = scene.tab
+    assert names(tab) == ["Sunday Service", "Youth Night"]
+    row = tab.model.index(0, 5)
+    assert tab.model.data(row) == "3"
+    assert tab.model.data(tab.model.index(0, 4)) == "10"
+    assert tab.model.data(tab.model.index(1, 3)) == "Draft"
+    tab.when.setCurrentIndex(tab.when.findText("Past"))
+    qtbot.waitUntil(lambda: names(tab) == ["Advent Lunch"], timeout=5000)
+    tab.when.setCurrentIndex(tab.when.findText("All"))
+    qtbot.waitUntil(lambda: len(names(tab)) == 3, timeout=5000)
+    tab.status.setCurrentIndex(tab.status.findData("draft"))
+    qtbot.waitUntil(lambda: names(tab) == ["Youth Night"], timeout=5000)
+    tab.status.setCurrentIndex(0)
+    qtbot.keyClicks(tab.search, "LUNCH")
+    qtbot.waitUntil(lambda: names(tab) == ["Advent Lunch"], timeout=5000)
+
+
+def test_attendance_list_figures_and_chart_match(qtbot, scene):
+    tab = scene.tab
+    listing = tab.attendance.listing
+    assert [r.name for r in listing.rows] == [
+        "Ann Lee",
+        "Bob Marsh",
+        "Cy Ortiz",
+        "Di Patel",
+        "Ed Quinn",
+    ]
+    assert tab.attendance.counts.text() == "3 checked in · 3 inside · 2 not come yet"
+    live = tab.live
+    assert live.checked_in.value.text() == "3"
+    assert live.inside.value.text() == "3"
+    assert live.places_left.value.text() == "7"
+    chart = live.chart_values()
+    assert sum(n for _, n in chart) == 3 == listing.checked_in
+    assert live.bars.count() == len(live.axis_x.categories()) == len(chart)
+    for row in listing.rows:
+        if row.attended:
+            local = row.check_in_time.astimezone(TZ)
+            slot = f"{local.hour:02d}:{local.minute // 10 * 10:02d}"
+            assert dict(chart)[slot] >= 1
+    qtbot.keyClicks(tab.attendance.search, "patel")
+    qtbot.waitUntil(lambda: len(tab.attendance.model.rows()) == 1, timeout=5000)
+    assert tab.attendance.model.rows()[0].name == "Di Patel"
+    assert "3 checked in" in tab.attendance.counts.text()
+
+
+def select_person(qtbot, panel, name):
+    row = next(i for i, r in enumerate(panel.model.rows()) if r.name == name)
+    panel.table.selectRow(row)
+    assert panel.selected_row().name == name
+
+
+def test_supervisor_check_in_out_and_undo_go_through_the_engine(qtbot, scene):
+    tab, panel = scene.tab, scene.tab.attendance
+    select_person(qtbot, panel, "Di Patel")
+    assert panel.check_in_button.isEnabled() and not panel.check_out_button.isEnabled()
+    with qtbot.waitSignal(panel.list_loaded, timeout=5000):
+        qtbot.mouseClick(panel.check_in_button, CLICK)
+    qtbot.waitUntil(lambda: panel.selected_row() and panel.selected_row().state == "inside")
+    assert "Di" in panel.message.text()
+    qtbot.waitUntil(lambda: tab.live.checked_in.value.text() == "4", timeout=5000)
+    assert sum(n for _, n in tab.live.chart_values()) == 4
+
+    with qtbot.waitSignal(panel.list_loaded, timeout=5000):
+        qtbot.mouseClick(panel.check_out_button, CLICK)
+    qtbot.waitUntil(lambda: panel.selected_row().state == "left", timeout=5000)
+    qtbot.waitUntil(lambda: tab.live.inside.value.text() == "3", timeout=5000)
+
+    with qtbot.waitSignal(panel.list_loaded, timeout=5000):
+        qtbot.mouseClick(panel.undo_button, CLICK)
+    qtbot.waitUntil(lambda: panel.selected_row().state == "registered", timeout=5000)
+    with scene.sessions() as s:
+        methods = s.scalars(
+            select(AuditLog.method).where(AuditLog.patron_id == scene.people["Di"])
+        ).all()
+        assert methods and set(methods) == {"admin"}
+        row = s.scalars(select(Attendance).where(Attendance.patron_id == scene.people["Di"])).one()
+        assert row.attended is False
+
+
+def test_check_in_someone_not_on_the_list(qtbot, scene):
+    panel = scene.tab.attendance
+    qtbot.mouseClick(panel.someone_button, CLICK)
+    dialog = panel.manual_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    assert not dialog.ok_button.isEnabled()
+    with qtbot.waitSignal(dialog.picker.matches_shown, timeout=5000):
+        qtbot.keyClicks(dialog.picker.search, "flo re")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    assert dialog.picker.chosen.name == "Flo Reyes"
+    with qtbot.waitSignal(panel.attendance_changed, timeout=5000):
+        qtbot.mouseClick(dialog.ok_button, CLICK)
+    qtbot.waitUntil(lambda: any(r.name == "Flo Reyes" for r in panel.model.rows()), timeout=5000)
+    assert panel.listing.checked_in == 4
+
+
+def test_live_figures_follow_the_kiosk(qtbot, sessions):
+    scene = build_scene(qtbot, sessions, refresh_ms=150)
+    try:
+        with unit_of_work(sessions) as s:
+            result = checkin.check_in(
+                s, scene.today_id, scene.people["Ed"], station="door-1", method="scan"
+            )
+            assert result.ok
+        qtbot.waitUntil(lambda: scene.tab.live.checked_in.value.text() == "4", timeout=5000)
+        qtbot.waitUntil(lambda: scene.tab.attendance.listing.checked_in == 4, timeout=5000)
+        assert sum(n for _, n in scene.tab.live.chart_values()) == 4
+        qtbot.waitUntil(lambda: scene.tab.model.data(scene.tab.model.index(0, 5)) == "4")
+    finally:
+        scene.tab.shutdown()
+        scene.worker.shutdown()
+
+
+def test_status_actions_follow_the_rules(qtbot, scene):
+    tab = scene.tab
+    buttons = {a.value: b for a, b in tab.action_buttons.items()}
+    assert [k for k, b in buttons.items() if b.isEnabled()] == ["close", "cancel"]
+    tab.table.selectRow(1)  # Youth Night, a draft
+    qtbot.waitUntil(lambda: tab.selected_event().name == "Youth Night")
+    assert [k for k, b in buttons.items() if b.isEnabled()] == ["publish", "cancel"]
+    with qtbot.waitSignal(tab.action_finished, timeout=5000) as blocker:
+        qtbot.mouseClick(buttons["publish"], CLICK)
+    assert "published" in blocker.args[0]
+    qtbot.waitUntil(lambda: tab.selected_event().status == "scheduled", timeout=5000)
+    assert [k for k, b in buttons.items() if b.isEnabled()] == ["start", "cancel"]
+
+    qtbot.mouseClick(buttons["cancel"], CLICK)
+    dialog = tab.cancel_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    qtbot.mouseClick(dialog.ok_button, CLICK)  # no reason yet: refused in place
+    assert dialog.isVisible() and "Say why" in dialog.error.text()
+    qtbot.keyClicks(dialog.reason, "Venue flooded")
+    with qtbot.waitSignal(tab.action_finished, timeout=5000):
+        qtbot.mouseClick(dialog.ok_button, CLICK)
+    qtbot.waitUntil(lambda: tab.selected_event().status == "cancelled", timeout=5000)
+    qtbot.waitUntil(lambda: "Venue flooded" in tab.subtitle.text(), timeout=5000)
+    assert not any(b.isEnabled() for b in buttons.values())
+
+
+def test_repeat_duplicate_and_delete(qtbot, scene):
+    tab = scene.tab
+    tab.table.selectRow(1)
+    qtbot.waitUntil(lambda: tab.selected_event().name == "Youth Night")
+    source = tab.selected_event()
+
+    qtbot.mouseClick(tab.repeat_button, CLICK)
+    dialog = tab.repeat_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    dialog.count.setValue(3)
+    assert dialog.preview.count() == 3
+    with qtbot.waitSignal(tab.action_finished, timeout=5000):
+        qtbot.mouseClick(dialog.ok_button, CLICK)
+    qtbot.waitUntil(lambda: names(tab).count("Youth Night") == 4, timeout=5000)
+    starts = sorted(r.start_time for r in tab.model.rows() if r.name == "Youth Night")
+    assert starts[0] == source.start_time
+    local_times = {s.astimezone(TZ).strftime("%H:%M") for s in starts}
+    assert len(local_times) == 1  # same wall-clock time every week
+
+    with qtbot.waitSignal(tab.action_finished, timeout=5000):
+        qtbot.mouseClick(tab.duplicate_button, CLICK)
+    qtbot.waitUntil(
+        lambda: tab.selected_event() and tab.selected_event().name == "Youth Night (copy)",
+        timeout=5000,
+    )
+    assert tab.selected_event().status == "draft"
+
+    # an event with no attendance can be deleted, after a confirmation
+    copy_id = tab.selected_event().id
+    qtbot.mouseClick(tab.delete_button, CLICK)
+    box = tab.confirm_box
+    qtbot.waitUntil(box.isVisible, timeout=2000)
+    with qtbot.waitSignal(tab.action_finished, timeout=5000) as blocker:
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), CLICK)
+    assert blocker.args[0].startswith("Deleted")
+    qtbot.waitUntil(lambda: tab.model.index_of(copy_id) < 0, timeout=5000)
+
+
+def test_delete_with_attendance_is_refused_and_explained(qtbot, scene):
+    tab = scene.tab
+    assert tab.selected_event().name == "Sunday Service"
+    qtbot.mouseClick(tab.delete_button, CLICK)
+    box = tab.confirm_box
+    qtbot.waitUntil(box.isVisible, timeout=2000)
+    with qtbot.waitSignal(tab.action_finished, timeout=5000) as blocker:
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), CLICK)
+    assert "cannot be deleted" in blocker.args[0] and "cancel it instead" in blocker.args[0]
+    assert "cancel it instead" in tab.message.text()
+    with scene.sessions() as s:
+        assert s.get(Event, scene.today_id) is not None
+
+
+def test_no_on_the_confirmation_deletes_nothing(qtbot, scene):
+    tab = scene.tab
+    tab.table.selectRow(1)
+    qtbot.mouseClick(tab.delete_button, CLICK)
+    box = tab.confirm_box
+    qtbot.waitUntil(box.isVisible, timeout=2000)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), CLICK)
+    qtbot.wait(100)
+    with scene.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Event)) == 3
+
+
+def test_csv_export_writes_the_whole_list(qtbot, scene, tmp_path):
+    panel = scene.tab.attendance
+    qtbot.keyClicks(panel.search, "ann")
+    qtbot.waitUntil(lambda: len(panel.model.rows()) == 1, timeout=5000)
+    target = tmp_path / "attendance.csv"
+    with qtbot.waitSignal(panel.exported, timeout=5000):
+        panel.export_csv(target)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("First name,Last name,Email")
+    assert len(lines) == 6  # header + all five people, whatever the search
+    assert any(line.startswith("Di,Patel") and "Not come yet" in line for line in lines)
+
+
+def test_timer_does_not_pile_up_or_lose_the_selection(qtbot, sessions):
+    scene = build_scene(qtbot, sessions, refresh_ms=50)
+    try:
+        panel = scene.tab.attendance
+        select_person(qtbot, panel, "Bob Marsh")
+        for _ in range(3):
+            with qtbot.waitSignal(panel.list_loaded, timeout=5000):
+                pass
+        assert panel.selected_row().name == "Bob Marsh"
+        assert scene.tab.selected_event().id == scene.today_id
+        assert utcnow() - timedelta(minutes=1) < utcnow()
+    finally:
+        scene.tab.shutdown()
+        scene.worker.shutdown()
