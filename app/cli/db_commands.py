@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 
+from app.cli import generate_command
 from app.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from app.database import connect
 from db import adopt, migrate
@@ -57,6 +58,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="yes, delete all data")
     p.add_argument("--force", action="store_true", help="allow a PostgreSQL that is not local")
     p.set_defaults(handler=cmd_reset)
+
+    generate_command.register(sub, common)
 
 
 def cmd_info(args, context) -> int:

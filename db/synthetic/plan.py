@@ -1,0 +1,455 @@
+"""Deterministic synthetic rows: patrons, events, attendance and the matching loyalty awards.
+
+Rows come out as tuples of plain values already in the form both bulk loaders accept: ids as 32
+hex digits, timestamps as UTC wall-clock text `YYYY-MM-DD HH:MM:SS.ffffff` (SQLAlchemy's SQLite
+format; PostgreSQL reads it as UTC because the loader sets the session time zone), booleans and
+integers as Python values, NULL as None. Building the strings once here keeps the per-row work in
+the loaders to a minimum, which is what makes a million rows load in seconds.
+
+Each table has its own random stream derived from the seed, so the same seed, sizes and `now`
+give the same rows whatever the batch size. Everything is relative to `now` (events over the two
+years around it, a few today) so that a fresh data set always has something to check in to.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from db.synthetic.names import EMAIL_DOMAINS, LANGUAGE_NAMES, LANGUAGES, ascii_slug
+
+DAY = 86_400
+PAST_DAYS = 548  # events start up to ~18 months back...
+FUTURE_DAYS = 182  # ...and up to ~6 months ahead: two years in all
+POINTS_PER_VISIT = 10
+AWARD_LIFETIME = timedelta(days=365)
+_EPOCH = datetime(1970, 1, 1)
+
+USER_COLUMNS = ("id", "email", "firstName", "lastName", "phone", "createdAt", "updatedAt")
+EVENT_COLUMNS = (
+    "id", "name", "description", "status", "startTime", "endTime", "location", "capacity",
+    "hostId", "createdAt", "updatedAt",
+)  # fmt: skip
+ATTENDANCE_COLUMNS = ("id", "eventId", "patronId", "attended", "checkInTime", "checkOutTime")
+LOYALTY_COLUMNS = (
+    "id", "patronId", "description", "tier", "points", "reward", "issuedAt", "expiresAt",
+)  # fmt: skip
+
+EVENT_KINDS = (
+    ("Sunday Service", "Weekly worship service"),
+    ("Youth Choir Rehearsal", "Bring your music folder"),
+    ("Community Breakfast", "Pancakes, coffee and neighbours"),
+    ("Food Bank Shift", "Sorting and packing donations"),
+    ("Bible Study", "Small-group reading and discussion"),
+    ("Members' Assembly", "Annual general meeting of the members"),
+    ("Volunteer Training", "Induction for new volunteers"),
+    ("Family Picnic", "Games for all ages"),
+    ("Charity Gala", "Dinner and auction in aid of the shelter"),
+    ("Book Club", "This month: Cien años de soledad"),
+    ("Yoga in the Park", "Bring a mat"),
+    ("Career Fair", "Meet local employers"),
+    ("Coding Workshop", "Python for beginners"),
+    ("Film Night", "Le fabuleux destin d'Amélie Poulain"),
+    ("Harvest Festival", "Market stalls and music"),
+    ("Blood Drive", "Give blood, save lives"),
+    ("Language Café", "Español, français, Deutsch, polski"),
+    ("Concert", "Chamber music: Dvořák and Grieg"),
+)
+LOCATIONS = (
+    "Main Sanctuary", "Fellowship Hall", "Salle Bénédicte", "Gemeindesaal St. Jürgen",
+    "Room 101", "Parque del Retiro Pavilion", "Community Centre Gym", "Café Łącznik",
+    "Riverside Park", "Library Auditorium", "Sala São João", "Online",
+)  # fmt: skip
+
+
+class PlanError(ValueError):
+    """The requested sizes cannot be satisfied; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    patrons: int
+    events: int
+    attendance: int
+    seed: int = 1
+
+
+def tier_for(balance: int) -> str:
+    """The guide's tiers by points balance: bronze 0-99, silver 100-499, gold 500-999, platinum."""
+    if balance >= 1000:
+        return "platinum"
+    if balance >= 500:
+        return "gold"
+    if balance >= 100:
+        return "silver"
+    return "bronze"
+
+
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
+_UUID_KEEP = ((1 << 128) - 1) & ~((0xF000 << 64) | (0xC000 << 48))
+_TIMES_OF_DAY = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(DAY)]
+_DATES: dict[int, str] = {}
+
+
+def _text_time(seconds: int) -> str:
+    # Called a few million times: a cached date plus a precomputed time of day is about five
+    # times faster than datetime arithmetic and formatting.
+    days, rest = divmod(seconds, DAY)
+    date = _DATES.get(days)
+    if date is None:
+        date = _DATES.setdefault(days, f"{(_EPOCH + timedelta(days=days)):%Y-%m-%d} ")
+    return date + _TIMES_OF_DAY[rest]
+
+
+def _uuid_hex(bits) -> str:
+    """A version-4 UUID as 32 hex digits from the seeded stream's `getrandbits`
+    (uuid4() would not be reproducible)."""
+    return ((bits(128) & _UUID_KEEP) | _UUID_SET).to_bytes(16).hex()
+
+
+class Plan:
+    """The data set for `sizes` as of `now`, produced table by table in batches.
+
+    Call `patron_batches`, `event_rows`, `attendance_batches`, `loyalty_batches` in that order
+    (each needs ids or visits from the one before). When appending, `email_offset` numbers the
+    new emails after the ones already in the database and `salt` varies the random streams.
+    """
+
+    def __init__(self, sizes: Sizes, now: datetime, *, email_offset: int = 0, salt: str = ""):
+        if min(sizes.patrons, sizes.events, sizes.attendance) < 0:
+            raise PlanError("the numbers of patrons, events and attendance rows cannot be negative")
+        if sizes.events and not sizes.patrons:
+            raise PlanError("events need at least one patron to host them")
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        self.sizes = sizes
+        self.now = int((now.astimezone(UTC).replace(tzinfo=None) - _EPOCH).total_seconds())
+        self.email_offset = email_offset
+        self.salt = salt
+        self.patron_ids: list[str] = []
+        self._visit_keys: list[int] | None = None
+        self._event_bits = max(sizes.events, 1).bit_length()
+        self._events = self._plan_events()
+        self._event_counts = self._share_attendance()
+
+    def _rng(self, table: str) -> random.Random:
+        # Appending draws from other streams (the salt names what the database held), or the
+        # same seed would repeat the ids already there.
+        return random.Random(f"credopass:{self.sizes.seed}:{self.salt}:{table}")
+
+    # -- patrons ----------------------------------------------------------------------------
+
+    def patron_batches(self, batch_size: int = 10_000) -> Iterator[list[tuple]]:
+        # `seq[int(rand() * len(seq))]` instead of rng.choice/randrange: same idea, a third of
+        # the cost, which matters a million times over.
+        rng = self._rng("patrons")
+        rand = rng.random
+        slugs: dict[str, str] = {}
+        languages = [LANGUAGES[name] for name in LANGUAGE_NAMES]
+        n_lang = len(languages)
+        created_from = self.now - (PAST_DAYS + 365) * DAY  # members join before the events
+        batch: list[tuple] = []
+        for i in range(self.sizes.patrons):
+            firsts, lasts = languages[int(rand() * n_lang)]
+            first = firsts[int(rand() * len(firsts))]
+            if rand() < 0.1:  # mixed families and marriages
+                lasts = languages[int(rand() * n_lang)][1]
+            last = lasts[int(rand() * len(lasts))]
+            if rand() < 0.04:  # double-barrelled
+                others = languages[int(rand() * n_lang)][1]
+                last = f"{last}-{others[int(rand() * len(others))]}"
+            email = _email(rand, slugs, first, last, self.email_offset + i + 1)
+            created = _text_time(created_from + int(rand() * 365 * DAY))
+            patron_id = _uuid_hex(rng.getrandbits)
+            self.patron_ids.append(patron_id)
+            batch.append((patron_id, email, first, last, _phone(rand), created, created))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _plan_events(self) -> list[tuple]:
+        """When, what and in which state each event is; decided before any row is written so
+        that the attendance can be shared out (drafts get none) and checked to fit."""
+        rng = self._rng("events")
+        count = self.sizes.events
+        today = self.now - self.now % DAY
+        todays = min(count, max(1, count // 400))
+        plans = []
+        for i in range(count):
+            kind, description = rng.choice(EVENT_KINDS)
+            if i == 0:  # an all-day event, open whenever the data set is loaded that day
+                kind, description = "Open House", "Drop in any time today"
+                start, end = today + 7 * 3600, today + 22 * 3600
+            else:
+                day = today if i < todays else today + rng.randrange(-PAST_DAYS, FUTURE_DAYS) * DAY
+                start = day + rng.randrange(8, 20) * 3600 + rng.choice((0, 1800))
+                end = start + rng.choice((3600, 5400, 7200, 10800, 14400))
+            status = self._status(rng, start, end)
+            name = f"{kind} {(_EPOCH + timedelta(seconds=start)):%d %b %Y}"
+            created = min(start - rng.randrange(7, 90) * DAY, self.now)
+            # Capacity is set for most events, with room above the rows generated for it.
+            headroom = None if rng.random() < 0.12 else rng.randrange(0, 200, 10)
+            plans.append(
+                (
+                    _uuid_hex(rng.getrandbits),
+                    name,
+                    description,
+                    status,
+                    start,
+                    end,
+                    rng.choice(LOCATIONS),
+                    headroom,
+                    rng.randrange(50),
+                    created,
+                )  # fmt: skip
+            )
+        return plans
+
+    def _status(self, rng: random.Random, start: int, end: int) -> str:
+        if end <= self.now:
+            return "cancelled" if rng.random() < 0.03 else "completed"
+        if start <= self.now:
+            return "ongoing"
+        roll = rng.random()
+        return "draft" if roll < 0.06 else "cancelled" if roll < 0.09 else "scheduled"
+
+    def _share_attendance(self) -> list[int]:
+        """How many attendance rows each event gets: past events most, drafts none."""
+        rng = self._rng("allocation")
+        weights = []
+        for plan in self._events:
+            status = plan[3]
+            if status == "completed":
+                weights.append(rng.uniform(0.4, 1.6))
+            elif status == "draft":
+                weights.append(0.0)
+            else:
+                weights.append(1.0 if status == "ongoing" else 0.25)
+        return _allocate(self.sizes.attendance, weights, self.sizes.patrons)
+
+    def event_rows(self) -> list[tuple]:
+        if len(self.patron_ids) != self.sizes.patrons:
+            raise RuntimeError("generate the patrons first")
+        hosts = self.patron_ids[:50]
+        rows = []
+        for index, plan in enumerate(self._events):
+            event_id, name, description, status, start, end, location, headroom, host, created = (
+                plan
+            )
+            capacity = None if headroom is None else max(self._event_counts[index], 20) + headroom
+            created_text = _text_time(created)
+            rows.append(
+                (
+                    event_id,
+                    name,
+                    description,
+                    status,
+                    _text_time(start),
+                    _text_time(end),
+                    location,
+                    capacity,
+                    hosts[host % len(hosts)],
+                    created_text,
+                    created_text,
+                )  # fmt: skip
+            )
+        return rows
+
+    # -- attendance -------------------------------------------------------------------------
+
+    def attendance_batches(self, batch_size: int = 10_000) -> Iterator[list[tuple]]:
+        if len(self.patron_ids) != self.sizes.patrons:
+            raise RuntimeError("generate the patrons and events first")
+        rng = self._rng("attendance")
+        patrons = self.patron_ids
+        count_patrons = len(patrons)
+        visits: list[int] = []
+        ebits = self._event_bits
+        batch: list[tuple] = []
+        for index, (event_id, _n, _d, status, start, end, *_rest) in enumerate(self._events):
+            wanted = self._event_counts[index]
+            if not wanted:
+                continue
+            for p in _pick_patrons(rng, count_patrons, wanted):
+                attended, check_in, check_out = self._visit(rng, status, start, end)
+                batch.append(
+                    (
+                        _uuid_hex(rng.getrandbits),
+                        event_id,
+                        patrons[p],
+                        attended,
+                        None if check_in is None else _text_time(check_in),
+                        None if check_out is None else _text_time(check_out),
+                    )
+                )
+                if attended:
+                    visits.append((((p << 40) | check_in) << ebits) | index)
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+        self._visit_keys = visits
+
+    def _visit(self, rng: random.Random, status: str, start: int, end: int):
+        """(attended, check-in, check-out) in whole seconds, consistent with the event's status."""
+        if status == "completed":
+            show = rng.random() < 0.93
+        elif status == "ongoing":
+            show = rng.random() < 0.6
+        else:  # scheduled, cancelled, draft: registered only
+            show = False
+        if not show:
+            return False, None, None
+        latest = min(end, self.now) if status == "ongoing" else end
+        check_in = min(max(start + int(rng.gauss(-300, 600)), start - 2700), latest)
+        check_out = None
+        if rng.random() < 0.35:
+            leave = check_in + int((end - start) * rng.uniform(0.5, 1.1))
+            if leave <= self.now:
+                check_out = leave
+        return True, check_in, check_out
+
+    @property
+    def award_count(self) -> int:
+        if self._visit_keys is None:
+            raise RuntimeError("generate attendance first")
+        return len(self._visit_keys)
+
+    # -- loyalty ----------------------------------------------------------------------------
+
+    def loyalty_batches(self, batch_size: int = 10_000) -> Iterator[list[tuple]]:
+        """One award per attended visit, tiered by the patron's running balance in visit order."""
+        if self._visit_keys is None:
+            raise RuntimeError("generate attendance first")
+        rng = self._rng("loyalty")
+        visits = sorted(self._visit_keys)
+        self._visit_keys = []
+        ebits, emask = self._event_bits, (1 << self._event_bits) - 1
+        lifetime = int(AWARD_LIFETIME.total_seconds())
+        descriptions = [f"Attendance at {event[1]}" for event in self._events]
+        patrons = self.patron_ids
+        current, balance = -1, 0
+        batch: list[tuple] = []
+        for key in visits:
+            event_index = key & emask
+            key >>= ebits
+            issued = key & ((1 << 40) - 1)
+            patron = key >> 40
+            if patron != current:
+                current, balance = patron, 0
+            balance += POINTS_PER_VISIT
+            batch.append(
+                (
+                    _uuid_hex(rng.getrandbits),
+                    patrons[patron],
+                    descriptions[event_index],
+                    tier_for(balance),
+                    POINTS_PER_VISIT,
+                    None,
+                    _text_time(issued),
+                    _text_time(issued + lifetime),
+                )
+            )
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+def _allocate(total: int, weights: list[float], cap: int) -> list[int]:
+    """Split `total` in proportion to `weights`, no share above `cap` (largest remainders)."""
+    eligible = [i for i, w in enumerate(weights) if w > 0]
+    if total > len(eligible) * cap:
+        raise PlanError(
+            f"{total:,} attendance rows do not fit: {len(eligible):,} events open to attendance "
+            f"× {cap:,} patrons allow at most {len(eligible) * cap:,} "
+            "(one row per patron and event; drafts get none)"
+        )
+    counts = [0] * len(weights)
+    remaining, open_ = total, eligible
+    while remaining and open_:
+        weight_sum = sum(weights[i] for i in open_)
+        shares = [(remaining * weights[i] / weight_sum, i) for i in open_]
+        given = 0
+        for share, i in shares:
+            add = min(int(share), cap - counts[i])
+            counts[i] += add
+            given += add
+        leftovers = sorted(shares, key=lambda s: s[0] - int(s[0]), reverse=True)
+        for _share, i in leftovers:
+            if given == remaining:
+                break
+            if counts[i] < cap:
+                counts[i] += 1
+                given += 1
+        remaining -= given
+        open_ = [i for i in open_ if counts[i] < cap]
+    return counts
+
+
+def _pick_patrons(rng: random.Random, population: int, wanted: int) -> list[int]:
+    """`wanted` distinct patron indexes; low indexes are the regulars who come to most events."""
+    if wanted * 4 > population:
+        return rng.sample(range(population), wanted)
+    chosen: list[int] = []
+    seen: set[int] = set()
+    rand = rng.random
+    while len(chosen) < wanted:
+        p = int(population * rand() ** 2.5)
+        if p not in seen:
+            seen.add(p)
+            chosen.append(p)
+    return chosen
+
+
+def _email(rand, slugs: dict[str, str], first: str, last: str, n: int) -> str:
+    # The number is the patron's own, and names hold no digits: unique by construction.
+    f = slugs.get(first) or slugs.setdefault(first, ascii_slug(first) or "x")
+    la = slugs.get(last) or slugs.setdefault(last, ascii_slug(last) or "x")
+    style = int(rand() * 4)
+    if style == 0:
+        local = f"{f}.{la}{n}"
+    elif style == 1:
+        local = f"{f[0]}{la}{n}"
+    elif style == 2:
+        local = f"{f}_{la}{n}"
+    else:
+        local = f"{la}.{f}{n}"
+    return f"{local}@{EMAIL_DOMAINS[int(rand() * len(EMAIL_DOMAINS))]}"
+
+
+def _phone(rand) -> str | None:
+    """A phone number in one of the formats people really type, or none at all."""
+    style = int(rand() * 12)
+    if style == 0:
+        return None
+    a, b, c = int(rand() * 800) + 200, int(rand() * 800) + 200, int(rand() * 10_000)
+    if style == 1:
+        return f"+1 {a}-{b}-{c:04d}"
+    if style == 2:
+        return f"({a}) {b}-{c:04d}"
+    if style == 3:
+        return f"{a}.{b}.{c:04d}"
+    if style == 4:
+        return f"+44 7{a} {b}{c % 1000:03d}"
+    if style == 5:
+        return f"+33 6 {a % 100:02d} {b % 100:02d} {c // 100:02d} {c % 100:02d}"
+    if style == 6:
+        return f"06{a}{b}{c % 100:02d}"
+    if style == 7:
+        return f"+49{150 + a % 30}{b}{c:04d}"
+    if style == 8:
+        return f"+351 9{a % 90 + 10} {b:03d} {c % 1000:03d}"
+    if style == 9:
+        return f"+48 5{a % 90 + 10}-{b:03d}-{c % 1000:03d}"
+    if style == 10:
+        return f"+84 9{a % 10} {b:03d} {c // 100:02d} {c % 100:02d}"
+    return f"0{150 + a % 30}/{b}{c:04d}"
