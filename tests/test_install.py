@@ -21,9 +21,10 @@ PROJECT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build_lib")
+    egg_base = tmp_path_factory.mktemp("egg_base")  # keep the source tree untouched
     subprocess.run(
-        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py"]
-        + ["--build-lib", str(out)],
+        [sys.executable, "-c", "from setuptools import setup; setup()", "-q"]
+        + ["egg_info", "--egg-base", str(egg_base), "build_py", "--build-lib", str(out)],
         cwd=PROJECT,
         check=True,
         capture_output=True,
