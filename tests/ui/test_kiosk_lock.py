@@ -1,0 +1,153 @@
+"""Kiosk lock-down: the admin PIN guards Admin/Events, closing and leaving kiosk mode."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel
+
+from app.database import open_for_app
+from app.pin import PinAttempts, set_admin_pin
+from db.engine import DatabaseTarget
+from tests.ui.kiosk_support import FakeClock
+from ui.main_window import MainWindow
+
+PIN = "2468"
+
+
+@pytest.fixture
+def make_window(qtbot, engine, database_url):
+    """Opens the main window on a migrated database; closes everything afterwards."""
+    opened = []
+
+    def make(*, kiosk: bool, pin: str | None = PIN) -> MainWindow:
+        database = open_for_app(DatabaseTarget(database_url, "--database-url"))
+        if pin is not None:
+            with database.sessions.begin() as session:
+                set_admin_pin(session, pin)
+        window = MainWindow(database, kiosk=kiosk, station="door-1")
+        qtbot.addWidget(window)
+        window.show()
+        opened.append((window, database))
+        return window
+
+    yield make
+    for window, database in opened:
+        window.kiosk_mode.kiosk = False  # let the test end close it without a PIN
+        window.shutdown()
+        database.dispose()
+
+
+def tab_index(window, title):
+    return next(i for i in range(window.tabs.count()) if window.tabs.tabText(i) == title)
+
+
+def open_tab(qtbot, window, title):
+    """Click a tab the way a person does; returns the PIN dialog if one was asked for."""
+    lock = window.kiosk_mode.lock
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(
+        bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab_index(window, title)).center()
+    )
+    return lock.dialog
+
+
+def type_pin(qtbot, dialog, pin):
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=5000)
+    qtbot.keyClicks(dialog.pin_edit, pin)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def test_admin_tab_needs_the_pin(qtbot, make_window):
+    window = make_window(kiosk=False)
+    dialog = open_tab(qtbot, window, "Admin")
+    assert dialog is not None and dialog.isVisible()
+    assert window.tabs.currentIndex() == tab_index(window, "Check-in")  # not shown meanwhile
+    type_pin(qtbot, dialog, "1111")
+    qtbot.waitUntil(lambda: "not right" in dialog.message_label.text(), timeout=5000)
+    assert window.tabs.currentIndex() == tab_index(window, "Check-in")
+    type_pin(qtbot, dialog, PIN)
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == tab_index(window, "Admin"), timeout=5000)
+    # Back on the check-in screen, the supervisor's session ends.
+    window.tabs.setCurrentIndex(tab_index(window, "Check-in"))
+    assert not window.kiosk_mode.lock.is_unlocked
+    window.tabs.setCurrentIndex(tab_index(window, "Admin"))
+    assert window.tabs.currentIndex() == tab_index(window, "Check-in")
+
+
+def test_events_tab_is_open_on_a_desk_but_locked_in_kiosk_mode(qtbot, make_window):
+    desk = make_window(kiosk=False)
+    assert open_tab(qtbot, desk, "Events") is None
+    assert desk.tabs.currentIndex() == tab_index(desk, "Events")
+    kiosk = make_window(kiosk=True)
+    dialog = open_tab(qtbot, kiosk, "Events")
+    assert dialog is not None
+    assert kiosk.tabs.currentIndex() == tab_index(kiosk, "Check-in")
+    dialog.reject()
+
+
+def test_without_a_pin_kiosk_keeps_admin_locked_and_says_how_to_set_one(qtbot, make_window):
+    window = make_window(kiosk=True, pin=None)
+    dialog = open_tab(qtbot, window, "Admin")
+    qtbot.waitUntil(lambda: "credopass admin set-pin" in dialog.message_label.text(), timeout=5000)
+    assert not dialog.ok_button.isEnabled()
+    assert window.tabs.currentIndex() == tab_index(window, "Check-in")
+
+
+def test_without_a_pin_a_desk_opens_admin(qtbot, make_window):
+    window = make_window(kiosk=False, pin=None)
+    open_tab(qtbot, window, "Admin")
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == tab_index(window, "Admin"), timeout=5000)
+
+
+def test_five_wrong_pins_lock_entry_for_a_minute(qtbot, make_window):
+    window = make_window(kiosk=True)
+    clock = FakeClock()
+    window.kiosk_mode.lock.attempts = PinAttempts(clock=clock)
+    dialog = open_tab(qtbot, window, "Admin")
+    for attempt in range(5):
+        type_pin(qtbot, dialog, "0000")
+        if attempt < 4:
+            qtbot.waitUntil(lambda: "not right" in dialog.message_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Try again in 60 s" in dialog.message_label.text(), timeout=5000)
+    assert not dialog.ok_button.isEnabled() and not dialog.pin_edit.isEnabled()
+    clock.advance(61)
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=3000)  # the countdown timer notices
+    type_pin(qtbot, dialog, PIN)
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == tab_index(window, "Admin"), timeout=5000)
+
+
+def test_closing_in_kiosk_mode_needs_the_pin(qtbot, make_window):
+    window = make_window(kiosk=True)
+    window.close()
+    assert window.isVisible()
+    dialog = window.kiosk_mode.lock.dialog
+    assert dialog is not None
+    type_pin(qtbot, dialog, PIN)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+
+
+def test_f11_in_kiosk_mode_asks_the_pin_to_leave(qtbot, make_window):
+    window = make_window(kiosk=True)
+    assert window.kiosk_mode.leave_button.isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    QTest.keyClick(window.checkin_screen.input, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.kiosk_mode.lock.dialog is not None, timeout=2000)
+    type_pin(qtbot, window.kiosk_mode.lock.dialog, PIN)
+    qtbot.waitUntil(lambda: not window.kiosk_mode.kiosk, timeout=5000)
+    assert not window.kiosk_mode.leave_button.isVisible()
+    # Out of kiosk mode the Events tab opens freely.
+    assert open_tab(qtbot, window, "Events") is None
+
+
+def test_gate_survives_a_tab_widget_swap(qtbot, make_window):
+    # The Admin owner replaces the placeholder with the real widget: still guarded.
+    window = make_window(kiosk=True)
+    index = tab_index(window, "Admin")
+    window.tabs.removeTab(index)
+    window.tabs.insertTab(index, QLabel("real admin"), "Admin")
+    window.tabs.setCurrentIndex(tab_index(window, "Check-in"))
+    assert open_tab(qtbot, window, "Admin") is not None
+    assert window.tabs.currentIndex() == tab_index(window, "Check-in")
