@@ -48,6 +48,10 @@ class PersonPicker(QWidget):
         self.matches.itemActivated.connect(self._on_match_chosen)
         self.matches.itemClicked.connect(self._on_match_chosen)
 
+    def hideEvent(self, event) -> None:
+        self._timer.stop()  # a closed dialog must not search any more
+        super().hideEvent(event)
+
     def _hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
