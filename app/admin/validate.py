@@ -1,0 +1,87 @@
+"""The rules a row must follow before the studio writes it: the same as the rest of the app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, TEXT, UUID, TableInfo, sa_column
+from app.validation import clean_email, clean_name, clean_phone
+
+_NAMES = {("users", "firstName"): "First name", ("users", "lastName"): "Last name"}
+
+
+def check_row(info: TableInfo, values: dict[str, object]) -> tuple[dict, dict[str, str]]:
+    """(cleaned values, {column: message}) for one row with all its columns filled in."""
+    cleaned, errors = dict(values), {}
+    for column in info.columns:
+        if not column.editable and not (column.primary_key and column.kind == TEXT):
+            continue
+        name, value = column.name, values.get(column.name)
+        try:
+            cleaned[name] = _check_value(info.name, column, value)
+        except ValueError as error:
+            errors[name] = str(error)
+    if info.name == "events" and not errors.keys() & {"startTime", "endTime"}:
+        start, end = cleaned.get("startTime"), cleaned.get("endTime")
+        if isinstance(start, datetime) and isinstance(end, datetime) and end <= start:
+            errors["endTime"] = "The end time must be after the start time."
+    return cleaned, errors
+
+
+def _check_value(table: str, column, value):
+    if isinstance(value, str) and column.kind != TEXT:
+        value = value.strip() or None
+    if value is None or (isinstance(value, str) and not value.strip() and column.nullable):
+        if table == "users" and column.name == "phone":
+            return None
+        if not column.nullable:
+            raise ValueError("This value is required.")
+        return None
+    if (table, column.name) in _NAMES:
+        return clean_name(value, _NAMES[(table, column.name)])
+    if table == "users" and column.name == "email":
+        return clean_email(value)
+    if table == "users" and column.name == "phone":
+        return clean_phone(value)
+    if column.kind == ENUM and value not in column.choices:
+        raise ValueError("Choose one of: " + ", ".join(column.choices) + ".")
+    if column.kind == INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("Enter a whole number.")
+        if column.name == "capacity" and value < 0:
+            raise ValueError("Capacity cannot be negative.")
+        return value
+    if column.kind == BOOLEAN and not isinstance(value, bool):
+        raise ValueError("Choose yes or no.")
+    if column.kind == DATETIME and (not isinstance(value, datetime) or value.tzinfo is None):
+        raise ValueError("Enter a date and time.")
+    if column.kind == TEXT:
+        if not isinstance(value, str):
+            raise ValueError("Enter text.")
+        if not column.nullable and not value.strip():
+            raise ValueError("This value is required.")
+    return value
+
+
+def check_references(session: Session, info: TableInfo, values: dict) -> dict[str, str]:
+    """Foreign keys must point at rows that exist."""
+    errors = {}
+    for column in info.columns:
+        value = values.get(column.name)
+        if column.references and column.kind == UUID and value is not None:
+            target = sa_column(column.references, "id")
+            if session.scalar(select(func.count()).where(target == value)) != 1:
+                errors[column.name] = f"No such row in {column.references}."
+    return errors
+
+
+def email_taken(session: Session, email: str, except_id) -> bool:
+    """Case-insensitive: an old row stored before normalisation still counts."""
+    column, key = sa_column("users", "email"), sa_column("users", "id")
+    query = select(func.count()).where(func.lower(column) == email.lower())
+    if except_id is not None:
+        query = query.where(key != except_id)
+    return session.scalar(query) > 0

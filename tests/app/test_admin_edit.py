@@ -1,0 +1,138 @@
+"""Editing through the admin data service: validated, keyed by primary key, audited."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.admin.cascade import cascade_preview
+from app.admin.edits import (
+    EditsRejected,
+    RowEdit,
+    apply_edits,
+    delete_rows,
+    duplicate_values,
+    insert_row,
+)
+from app.errors import ValidationError
+from db.models import Attendance, AuditLog, Event, Loyalty, Setting, User
+from db.session import run_in_transaction
+from tests.admin_data import T0, small_world
+
+
+@pytest.fixture
+def world(session):
+    return small_world(session)
+
+
+def _count(session, model, *where):
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _admin_log(session):
+    return session.scalars(select(AuditLog).where(AuditLog.method == "admin")).all()
+
+
+def test_apply_changes_rows_and_logs_them(sessions, session, world):
+    people, events = world
+    edits = [
+        RowEdit("users", people[0], {"firstName": "  Jon  ", "email": "JOHN.DOE@Example.com"}),
+        RowEdit("events", events[0], {"capacity": 0, "status": "ongoing"}),
+    ]
+    result = run_in_transaction(sessions, lambda s: apply_edits(s, edits, station="desk"))
+    assert result.rows_changed == 2
+    session.rollback()
+    john = session.get(User, people[0])
+    assert (john.first_name, john.email) == ("Jon", "john.doe@example.com")
+    assert session.get(Event, events[0]).capacity == 0
+    log = _admin_log(session)
+    assert len(log) == 2
+    detail = json.loads(next(r.detail for r in log if r.patron_id == people[0]))
+    assert detail["changes"]["firstName"] == ["John", "Jon"]
+
+
+def test_invalid_edits_write_nothing_and_name_each_cell(sessions, session, world):
+    people, events = world
+    edits = [
+        RowEdit("users", people[0], {"email": "not-an-email", "firstName": "Fine"}),
+        RowEdit("users", people[1], {"email": "PERSON000002@example.com"}),  # taken, any case
+        RowEdit("events", events[0], {"endTime": T0 - timedelta(days=1), "capacity": -1}),
+        RowEdit("events", events[1], {"status": "party"}),
+        RowEdit("loyalty", _first_loyalty(session), {"points": "12"}),
+    ]
+    with pytest.raises(EditsRejected) as caught:
+        run_in_transaction(sessions, lambda s: apply_edits(s, edits, station="desk"))
+    cells = caught.value.cells
+    assert set(cells) == {
+        (people[0], "email"),
+        (people[1], "email"),
+        (events[0], "endTime"),
+        (events[0], "capacity"),
+        (events[1], "status"),
+        (_first_loyalty(session), "points"),
+    }
+    assert "already" in cells[(people[1], "email")]
+    session.rollback()
+    assert session.get(User, people[0]).first_name == "John"  # the valid part was not written
+    assert _admin_log(session) == []
+
+
+def _first_loyalty(session):
+    return session.scalar(select(Loyalty.id).order_by(Loyalty.id).limit(1))
+
+
+def test_update_of_a_vanished_row_is_refused(sessions, world):
+    gone = uuid.uuid4()
+    edits = [RowEdit("users", world[0][0], {"firstName": "X"}), RowEdit("users", gone, {})]
+    with pytest.raises(EditsRejected) as caught:
+        run_in_transaction(sessions, lambda s: apply_edits(s, edits, station="desk"))
+    assert "no longer exists" in caught.value.rows[gone]
+
+
+def test_audit_log_and_secret_settings_are_not_editable(sessions, session, world):
+    session.add(Setting(key="admin_pin_hash", value="scrypt$x"))
+    session.commit()
+    edits = [RowEdit("settings", "admin_pin_hash", {"value": "1234"})]
+    with pytest.raises(EditsRejected):
+        run_in_transaction(sessions, lambda s: apply_edits(s, edits, station="desk"))
+    with pytest.raises(ValidationError):
+        run_in_transaction(sessions, lambda s: delete_rows(s, "audit_log", [], station="desk"))
+
+
+def test_delete_preview_counts_match_what_the_delete_removes(sessions, session, world):
+    people, events = world
+    john = people[0]
+    preview = run_in_transaction(sessions, lambda s: cascade_preview(s, "users", [john]))
+    hosted = _count(session, Event, Event.host_id == john)
+    assert preview.counts["events"] == hosted == 2
+    assert preview.counts["loyalty"] == 6
+    assert preview.message.startswith("Deleting John Doe also deletes 2 events, ")
+    assert "and 6 loyalty rows." in preview.message
+    before = {m: _count(session, m) for m in (User, Event, Attendance, Loyalty)}
+    done = run_in_transaction(sessions, lambda s: delete_rows(s, "users", [john], station="d"))
+    assert done.counts == preview.counts
+    session.rollback()
+    after = {m: _count(session, m) for m in (User, Event, Attendance, Loyalty)}
+    assert before[User] - after[User] == 1
+    assert before[Event] - after[Event] == preview.counts["events"]
+    assert before[Attendance] - after[Attendance] == preview.counts["attendance"]
+    assert before[Loyalty] - after[Loyalty] == preview.counts["loyalty"]
+    assert [r.action for r in _admin_log(session)] == ["admin_delete"]
+
+
+def test_insert_and_duplicate_go_through_validation(sessions, session, world):
+    people, events = world
+    values = duplicate_values("events", session.execute(select(Event.__table__)).first())
+    values["name"] = "Copy"
+    result = run_in_transaction(sessions, lambda s: insert_row(s, "events", values, station="desk"))
+    session.rollback()
+    assert session.get(Event, result.keys[0]).name == "Copy"
+    bad = {"email": "JOHN@example.com", "firstName": "", "lastName": "Doe"}
+    with pytest.raises(EditsRejected) as caught:
+        run_in_transaction(sessions, lambda s: insert_row(s, "users", bad, station="desk"))
+    assert {c for _k, c in caught.value.cells} == {"email", "firstName"}
+    assert [r.action for r in _admin_log(session)] == ["admin_insert"]
