@@ -18,6 +18,9 @@ _EMAIL_RE = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
 _PHONE_RE = re.compile(r"^\+?[0-9 ()./-]+$")
+_DIGIT_RE = re.compile(r"[0-9]")
+# Unicode category Cc is exactly these two ranges; line/paragraph separators break CSV viewers.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class FieldProblem(ValueError):
@@ -25,7 +28,7 @@ class FieldProblem(ValueError):
 
 
 def has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029" for ch in text)
+    return _CONTROL_RE.search(text) is not None
 
 
 def clean_name(raw: str, label: str) -> str:
@@ -60,8 +63,7 @@ def clean_phone(raw: str) -> str | None:
         raise FieldProblem("phone contains control characters")
     if len(value) > MAX_PHONE:
         raise FieldProblem(f"phone is longer than {MAX_PHONE} characters")
-    digits = sum(ch.isdigit() for ch in value)
-    if not _PHONE_RE.match(value) or digits < 3:
+    if not _PHONE_RE.match(value) or len(_DIGIT_RE.findall(value)) < 3:
         raise FieldProblem(f"bad phone {_shown(raw)}")
     return value
 

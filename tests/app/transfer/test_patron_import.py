@@ -164,3 +164,30 @@ def test_progress_counts_to_total(sessions, existing):
             session, file, station="s", batch_size=1, progress=lambda d, t: seen.append((d, t))
         )
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_imported_patrons_are_searchable_and_indexed(sessions):
+    from app.search import search_patrons
+    from db.search_index import patron_search_stale
+
+    file = read_patron_csv("first,last,email,phone\nZoë,Ødegård,zoe@x.org,+47 555 1234\n".encode())
+    with unit_of_work(sessions) as session:
+        apply_import(session, file, station="s")
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(patron_search_stale)) == 0
+        for query in ("Ødegård", "odegard", "zoe", "zoe@x.org"):
+            hits = search_patrons(session, query)
+            assert [h.last_name for h in hits] == ["Ødegård"], query
+
+
+def test_times_are_stored_like_orm_written_ones(sessions, backend, existing):
+    file = read_patron_csv(b"first,last,email\nAnn,Lee,ann@x.org\nOld,New,old@example.org\n")
+    with unit_of_work(sessions) as session:
+        apply_import(session, file, station="s")
+    with sessions() as session:
+        if backend == "sqlite":
+            raw = session.execute(text('SELECT "createdAt", "updatedAt" FROM users')).all()
+            assert all("T" not in value and "+" not in value for row in raw for value in row)
+        users = session.scalars(select(User).order_by(User.created_at)).all()
+        assert all(u.updated_at.tzinfo is not None for u in users)
+        assert [u.email for u in users] == ["old@example.org", "ann@x.org"]
