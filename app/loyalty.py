@@ -118,8 +118,11 @@ def redeem(
         errors["reward"] = f"Keep the reward under {MAX_REWARD_LENGTH} characters."
     if errors:
         raise ValidationError(errors)
-    # Locking the patron row makes two simultaneous redemptions take turns (PostgreSQL).
-    patron = session.scalars(select(User).where(User.id == patron_id).with_for_update()).first()
+    # Locking the patron row makes two simultaneous redemptions take turns (PostgreSQL). NO KEY
+    # UPDATE (key_share) does not block the key-share locks check-ins take when they insert rows
+    # pointing at this patron, so a redemption never holds up the door.
+    query = select(User).where(User.id == patron_id).with_for_update(key_share=True)
+    patron = session.scalars(query).first()
     if patron is None:
         raise ValidationError({"patron": "No such patron."})
     ref = patron_ref(patron)
