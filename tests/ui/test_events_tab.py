@@ -170,7 +170,7 @@ def test_status_actions_follow_the_rules(qtbot, scene):
     assert [k for k, b in buttons.items() if b.isEnabled()] == ["start", "cancel"]
 
     qtbot.mouseClick(buttons["cancel"], CLICK)
-    dialog = tab.cancel_dialog
+    dialog = tab.actions.cancel_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     qtbot.mouseClick(dialog.ok_button, CLICK)  # no reason yet: refused in place
     assert dialog.isVisible() and "Say why" in dialog.error.text()
@@ -189,7 +189,7 @@ def test_repeat_duplicate_and_delete(qtbot, scene):
     source = tab.selected_event()
 
     qtbot.mouseClick(tab.repeat_button, CLICK)
-    dialog = tab.repeat_dialog
+    dialog = tab.actions.repeat_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     dialog.count.setValue(3)
     assert dialog.preview.count() == 3
@@ -212,7 +212,7 @@ def test_repeat_duplicate_and_delete(qtbot, scene):
     # an event with no attendance can be deleted, after a confirmation
     copy_id = tab.selected_event().id
     qtbot.mouseClick(tab.delete_button, CLICK)
-    box = tab.confirm_box
+    box = tab.actions.confirm_box
     qtbot.waitUntil(box.isVisible, timeout=2000)
     with qtbot.waitSignal(tab.action_finished, timeout=5000) as blocker:
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), CLICK)
@@ -224,7 +224,7 @@ def test_delete_with_attendance_is_refused_and_explained(qtbot, scene):
     tab = scene.tab
     assert tab.selected_event().name == "Sunday Service"
     qtbot.mouseClick(tab.delete_button, CLICK)
-    box = tab.confirm_box
+    box = tab.actions.confirm_box
     qtbot.waitUntil(box.isVisible, timeout=2000)
     with qtbot.waitSignal(tab.action_finished, timeout=5000) as blocker:
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), CLICK)
@@ -238,7 +238,7 @@ def test_no_on_the_confirmation_deletes_nothing(qtbot, scene):
     tab = scene.tab
     tab.table.selectRow(1)
     qtbot.mouseClick(tab.delete_button, CLICK)
-    box = tab.confirm_box
+    box = tab.actions.confirm_box
     qtbot.waitUntil(box.isVisible, timeout=2000)
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), CLICK)
     qtbot.wait(100)

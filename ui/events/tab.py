@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -30,20 +29,15 @@ from app.events import (
     When,
     allowed_actions,
     cancellation_reason,
-    change_status,
-    delete_event,
-    duplicate_event,
     list_events,
     live_figures,
-    repeat_event,
 )
 from app.events.localtime import format_local, zone
 from db.models import EVENT_STATUSES
+from ui.events.actions import EventActions
 from ui.events.attendance_panel import AttendancePanel
-from ui.events.form_dialog import EventFormDialog
 from ui.events.live_panel import LivePanel
 from ui.events.models import STATUS_LABELS, EventListModel
-from ui.events.small_dialogs import CancelDialog, RepeatDialog
 from ui.worker import DbWorker, describe_error
 
 LIVE_REFRESH_MS = 4000
@@ -91,10 +85,8 @@ class EventsTab(QWidget):
         self._shown_id: uuid.UUID | None = None
         self._shown_row: EventRow | None = None
         self._applying = False
-        self.form_dialog: EventFormDialog | None = None
-        self.repeat_dialog: RepeatDialog | None = None
-        self.cancel_dialog: CancelDialog | None = None
-        self.confirm_box: QMessageBox | None = None
+        self.actions = EventActions(worker, self._actor, self._tz, self)
+        self.actions.finished.connect(self._on_actions_finished)
 
         self.setStyleSheet(STYLE)
         self._build_filters()
@@ -163,10 +155,10 @@ class EventsTab(QWidget):
         self.when.currentIndexChanged.connect(lambda _i: self.reload())
         self.status.currentIndexChanged.connect(lambda _i: self.reload())
         self.new_button.clicked.connect(self._on_new_clicked)
-        self.edit_button.clicked.connect(self._on_edit_clicked)
-        self.duplicate_button.clicked.connect(self._on_duplicate_clicked)
-        self.repeat_button.clicked.connect(self._on_repeat_clicked)
-        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.edit_button.clicked.connect(lambda: self._with_selected(self.actions.open_form))
+        self.duplicate_button.clicked.connect(lambda: self._with_selected(self.actions.duplicate))
+        self.repeat_button.clicked.connect(lambda: self._with_selected(self.actions.repeat))
+        self.delete_button.clicked.connect(lambda: self._with_selected(self.actions.delete))
 
     def _build_list(self) -> None:
         self.model = EventListModel(self._tz, self)
@@ -184,7 +176,7 @@ class EventsTab(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.table.doubleClicked.connect(lambda _i: self._on_edit_clicked())
+        self.table.doubleClicked.connect(lambda _i: self._with_selected(self.actions.open_form))
 
     def _build_detail(self) -> None:
         self.detail = QWidget()
@@ -197,7 +189,11 @@ class EventsTab(QWidget):
         for action in StatusAction:
             button = QPushButton(action.label)
             button.setAccessibleName(action.label.rstrip("…"))
-            button.clicked.connect(lambda _c=False, a=action: self._on_status_clicked(a))
+            button.clicked.connect(
+                lambda _c=False, a=action: self._with_selected(
+                    lambda event: self.actions.change_status(event, a)
+                )
+            )
             self.action_buttons[action] = button
             actions.addWidget(button)
         actions.addStretch(1)
@@ -354,120 +350,21 @@ class EventsTab(QWidget):
         self._say(f"Not done: {describe_error(error)}")
 
     def _on_new_clicked(self) -> None:
-        self._open_form(None)
+        self.actions.open_form(None)
 
-    def _on_edit_clicked(self) -> None:
+    def _with_selected(self, do) -> None:
         event = self.selected_event()
         if event is not None:
-            self._open_form(event)
+            do(event)
 
-    def _open_form(self, event: EventRow | None) -> None:
-        self.form_dialog = EventFormDialog(
-            self._worker, self._actor, event=event, tz=self._tz, parent=self
-        )
-        self.form_dialog.event_saved.connect(self._on_form_event_saved)
-        self.form_dialog.open()
-
-    def _on_form_event_saved(self, row: EventRow) -> None:
-        self._say(f"Saved {row.name}.")
-        if self.model.index_of(row.id) < 0 and self.when.currentData() is not When.ALL:
+    def _on_actions_finished(self, message: str, select_id) -> None:
+        self._say(message)
+        if select_id is not None and self.model.index_of(select_id) < 0:
+            # e.g. a new event outside the current filter: show all so it can be seen
             self.when.blockSignals(True)
             self.when.setCurrentIndex(self.when.findData(When.ALL))
             self.when.blockSignals(False)
-        self.reload(select=row.id)
-
-    def _on_duplicate_clicked(self) -> None:
-        event = self.selected_event()
-        if event is None:
-            return
-        event_id, actor = event.id, self._actor
-        self._worker.submit(
-            lambda s: duplicate_event(s, event_id, actor=actor),
-            self._on_duplicated,
-            self._on_failed,
-        )
-
-    def _on_duplicated(self, row: EventRow) -> None:
-        self._say(f"Created {row.name} as a draft; edit its date and publish it.")
-        self.reload(select=row.id)
-
-    def _on_repeat_clicked(self) -> None:
-        event = self.selected_event()
-        if event is None:
-            return
-        self.repeat_dialog = RepeatDialog(event, self._tz, self)
-        self.repeat_dialog.accepted.connect(lambda: self._repeat(event))
-        self.repeat_dialog.open()
-
-    def _repeat(self, event: EventRow) -> None:
-        every, count = self.repeat_dialog.every_days.value(), self.repeat_dialog.count.value()
-        tz, actor = self._tz, self._actor
-        self._worker.submit(
-            lambda s: repeat_event(s, event.id, every_days=every, count=count, tz=tz, actor=actor),
-            lambda rows: (self._say(f"Created {len(rows)} more of {event.name}."), self.reload()),
-            self._on_failed,
-        )
-
-    def _on_delete_clicked(self) -> None:
-        event = self.selected_event()
-        if event is None:
-            return
-        self.confirm_box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Delete event",
-            f"Delete {event.name}? This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
-        )
-        self.confirm_box.setDefaultButton(QMessageBox.StandardButton.No)
-        # QMessageBox finishes with the button's code, not Accepted: look at the button.
-        self.confirm_box.buttonClicked.connect(
-            lambda button: (
-                self._delete(event)
-                if self.confirm_box.standardButton(button) == QMessageBox.StandardButton.Yes
-                else None
-            )
-        )
-        self.confirm_box.open()
-
-    def _delete(self, event: EventRow) -> None:
-        actor = self._actor
-        self._worker.submit(
-            lambda s: delete_event(s, event.id, actor=actor),
-            self._on_deleted,
-            self._on_failed,
-        )
-
-    def _on_deleted(self, result) -> None:
-        self._say(result.message)
-        if result.deleted:
-            self._wanted_id = None
-        self.reload()
-
-    def _on_status_clicked(self, action: StatusAction) -> None:
-        event = self.selected_event()
-        if event is None:
-            return
-        if action is StatusAction.CANCEL:
-            self.cancel_dialog = CancelDialog(event, self)
-            self.cancel_dialog.accepted.connect(
-                lambda: self._change_status(event, action, self.cancel_dialog.reason.text())
-            )
-            self.cancel_dialog.open()
-            return
-        self._change_status(event, action, None)
-
-    def _change_status(self, event: EventRow, action: StatusAction, reason: str | None) -> None:
-        actor = self._actor
-        self._worker.submit(
-            lambda s: change_status(s, event.id, action, reason=reason, actor=actor),
-            self._on_status_changed,
-            self._on_failed,
-        )
-
-    def _on_status_changed(self, change) -> None:
-        self._say(change.message)
-        self.reload()
+        self.reload(select=select_id)
         self._refresh_live()
 
     def shutdown(self) -> None:
