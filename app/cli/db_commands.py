@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
+from alembic.util import CommandError
 from sqlalchemy import func, inspect, select
 
 from app.cli import generate_command
@@ -92,14 +94,29 @@ def cmd_upgrade(args, context) -> int:
             raise CliError(str(exc), EXIT_FAILURE) from None
         print_adoption(report)
     else:
-        migrate.upgrade(database.engine, args.revision)
+        with _revision_errors():
+            migrate.upgrade(database.engine, args.revision)
     validated, remaining = adopt.validate_pending_checks(database.engine)
     for name in validated:
         print(f"Every row now satisfies {name}; the rule is enforced on old rows too.")
     if remaining and status.state is not migrate.SchemaState.UNMANAGED:
         print_violations(remaining)
-    print(f"Database is at revision {migrate.current_revision(database.engine)}.")
+    print(f"Database is at revision {_revision_name(database.engine)}.")
     return EXIT_OK
+
+
+def _revision_name(engine) -> str:
+    return migrate.current_revision(engine) or "base (empty)"
+
+
+@contextmanager
+def _revision_errors():
+    """Alembic's complaints about a revision name are the user's typo, not a crash."""
+    try:
+        yield
+    except CommandError as exc:
+        known = ", ".join(s.revision for s in migrate.script_directory().walk_revisions())
+        raise CliError(f"{exc} (known revisions: {known}, head, base)", EXIT_USAGE) from None
 
 
 def print_adoption(report: adopt.AdoptionReport) -> None:
@@ -140,8 +157,12 @@ def print_violations(violations: list[adopt.CheckViolation]) -> None:
 
 def cmd_downgrade(args, context) -> int:
     database = context.database(managed=False)
-    migrate.downgrade(database.engine, args.revision)
-    print(f"Database is at revision {migrate.current_revision(database.engine) or 'base (empty)'}.")
+    status = migrate.schema_status(database.engine)
+    if status.state in (migrate.SchemaState.AHEAD, migrate.SchemaState.UNMANAGED):
+        raise CliError(f"cannot downgrade: {status.explain()}", EXIT_FAILURE)
+    with _revision_errors():
+        migrate.downgrade(database.engine, args.revision)
+    print(f"Database is at revision {_revision_name(database.engine)}.")
     return EXIT_OK
 
 

@@ -143,6 +143,38 @@ def test_info_and_logs_never_show_the_password(engine, database_url, backend, ca
     assert not log.exists() or SECRET not in log.read_text()
 
 
+# --- upgrade, downgrade, current ----------------------------------------------------------------
+
+
+def test_upgrade_downgrade_current_round_trip(database_url_text, capsys):
+    head = migrate.head_revision()
+    assert (
+        run(capsys, database_url_text, "db", "upgrade")[1] == f"Database is at revision {head}.\n"
+    )
+    code, out, _ = run(capsys, database_url_text, "db", "downgrade", "0001_initial")
+    assert code == 0 and "0001_initial" in out
+    code, out, _ = run(capsys, database_url_text, "db", "current")
+    assert out.startswith("0001_initial\n") and "credopass db upgrade" in out
+    code, out, _ = run(capsys, database_url_text, "db", "downgrade", "base")
+    assert out == "Database is at revision base (empty).\n"
+    assert run(capsys, database_url_text, "db", "upgrade")[0] == 0
+
+
+def test_unknown_revision_is_a_usage_error(engine, database_url_text, capsys):
+    code, _, err = run(capsys, database_url_text, "db", "upgrade", "0042_nope")
+    assert code == 2
+    assert "0042_nope" in err and "known revisions" in err and "unexpected" not in err
+
+
+def test_database_ahead_is_neither_upgraded_nor_downgraded(engine, database_url_text, capsys):
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    for argv in (("upgrade",), ("downgrade", "base")):
+        code, _, err = run(capsys, database_url_text, "db", *argv)
+        assert code == 1 and "newer CredoPass" in err
+    assert migrate.current_revision(engine) == "0099_future"
+
+
 # --- check ---------------------------------------------------------------------------------------
 
 
@@ -256,6 +288,24 @@ def test_unexpected_error_is_one_line_with_the_traceback_in_the_log(capsys):
     log = log_file_path().read_text()
     assert "Traceback" in log and "RuntimeError" in log
     assert SECRET not in err + log
+
+
+def test_an_error_escaping_a_gui_slot_is_logged_not_dumped(capsys):
+    """Qt hands an exception raised in a slot to sys.excepthook; while a command (the GUI) runs,
+    that hook logs the traceback and prints one line."""
+
+    def gui_like(_args, _context):
+        try:
+            raise ValueError("slot failed")
+        except ValueError:
+            sys.excepthook(*sys.exc_info())
+        return 0
+
+    assert run_command(argparse.Namespace(), gui_like) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("credopass: unexpected error: slot failed; details in")
+    assert "Traceback" not in err
+    assert "ValueError: slot failed" in log_file_path().read_text()
 
 
 def test_mask_secrets():
