@@ -16,7 +16,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -105,7 +105,15 @@ def export_statement(
     if fmt not in FORMATS:
         raise ValidationError({"format": f"format must be csv or json, not {fmt!r}"})
     dialect = session.get_bind().dialect.name
+    guard = nullcontext() if isinstance(statement, Select) else read_only(session)
+    with guard:
+        return _stream(session, statement, out, fmt, dialect, batch_size, progress, cancel, total)
+
+
+def _stream(session, statement, out, fmt, dialect, batch_size, progress, cancel, total):
     statement, formatters = _prepare(statement, dialect)
+    # yield_per: a server-side cursor on PostgreSQL (which also refuses stacked statements, as
+    # a prepared statement), SQLite's lazy cursor; rows are buffered one batch at a time.
     result = session.execute(statement, execution_options={"yield_per": batch_size})
     columns = tuple(result.keys())
     if formatters is None:
@@ -139,6 +147,22 @@ def export_to_file(
     export leaves no half-written file (and does not clobber an older one)."""
     with atomic_text_file(Path(path)) as out:
         return export_statement(session, statement, out, fmt, **options)
+
+
+@contextmanager
+def read_only(session: Session) -> Iterator[None]:
+    """Make the rest of the session's transaction unable to write: PostgreSQL's read-only
+    transaction; SQLite's `query_only` on this connection, switched back off afterwards."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA query_only = ON")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA query_only = OFF")
 
 
 @contextmanager

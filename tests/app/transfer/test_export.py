@@ -198,3 +198,22 @@ def test_unknown_format_and_table_are_refused(session):
         export_statement(session, table_statement("users"), io.StringIO(), "xml")
     with pytest.raises(ValidationError, match="choose one of"):
         table_statement("patrons")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM users",
+        "SELECT 1 AS a; DELETE FROM users",
+        "SELECT 1 AS a; COMMIT; DELETE FROM users",
+        "WITH gone AS (DELETE FROM users RETURNING id) SELECT * FROM gone",
+    ],
+)
+def test_query_export_cannot_write(sessions, sql):
+    with sessions() as session:
+        add_users(session, 2)
+        session.commit()
+    with sessions() as session, pytest.raises(Exception):  # noqa: B017 - driver-specific errors
+        export_statement(session, text(sql), io.StringIO(), "csv")
+    with sessions() as session:
+        assert len(session.execute(text("SELECT id FROM users")).all()) == 2
