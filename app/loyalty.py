@@ -106,7 +106,13 @@ def redeem(
     method: str = "admin",
     now: datetime | None = None,
 ) -> RedeemResult:
-    """Spend `points` on `reward`: a negative row, refused when the balance is short."""
+    """Spend `points` on `reward` with negative rows; refused when the balance is short.
+
+    Points are spent first-to-expire first. Each negative row carries the expiry of the points
+    it spends, so that "balance = sum of unexpired rows" stays true after those points would
+    have expired (a redemption that never expired would drive the balance below zero a year
+    later). Usually that is one row; spending points from several awards makes one per award.
+    """
     now = now or utcnow()
     reward_text = " ".join(str(reward or "").split())
     errors = {}
@@ -147,9 +153,7 @@ def redeem(
             tier_for(current),
             reward_text,
         )
-    row = _add_row(
-        session, patron.id, f"Redeemed: {reward_text}", -points, now, None, reward=reward_text
-    )
+    rows = _spend(session, patron.id, points, f"Redeemed: {reward_text}", reward_text, now)
     audit.record(
         session,
         station=station,
@@ -157,7 +161,7 @@ def redeem(
         action="redeem",
         outcome=Outcome.REDEEMED,
         patron_id=patron.id,
-        detail={"points": points, "reward": reward_text, "loyalty_id": str(row.id)},
+        detail={"points": points, "reward": reward_text, "loyalty_ids": [str(r.id) for r in rows]},
         now=now,
     )
     after = current - points
@@ -170,6 +174,32 @@ def redeem(
         tier_for(after),
         reward_text,
     )
+
+
+def _spend(
+    session: Session, patron_id: uuid.UUID, points: int, description: str, reward: str, now
+) -> list[Loyalty]:
+    # Rows sharing an expiry form one lot: awards and the negative rows that already spent them.
+    lots = session.execute(
+        select(Loyalty.expires_at, func.sum(Loyalty.points))
+        .where(
+            Loyalty.patron_id == patron_id,
+            or_(Loyalty.expires_at.is_(None), Loyalty.expires_at > now),
+        )
+        .group_by(Loyalty.expires_at)
+    ).all()
+    unspent = sorted(
+        ((expires, int(left)) for expires, left in lots if left and left > 0),
+        key=lambda lot: (lot[0] is None, lot[0] or now),
+    )
+    rows, left = [], points
+    for expires, available in unspent:
+        if left == 0:
+            break
+        take = min(available, left)
+        rows.append(_add_row(session, patron_id, description, -take, now, expires, reward=reward))
+        left -= take
+    return rows
 
 
 def patron_ref(patron: User) -> PatronRef:

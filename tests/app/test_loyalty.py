@@ -114,6 +114,26 @@ def test_redeem(session):
     assert sorted(outcomes) == ["insufficient_points", "redeemed"]
 
 
+def test_redeem_spends_first_to_expire_points_first(session):
+    jane = make_patron(session)
+    soon, later = T0 + timedelta(days=10), T0 + timedelta(days=100)
+    add_points(session, jane, 90, expires=soon)
+    add_points(session, jane, 10, expires=later)
+    add_points(session, jane, 500, expires=T0 - timedelta(days=1))  # expired: not spendable
+
+    result = loyalty.redeem(session, jane.id, 95, "Hoodie", station="desk", now=T0)
+
+    assert (result.outcome, result.balance, result.points) == (Outcome.REDEEMED, 5, -95)
+    spent = session.query(Loyalty).filter(Loyalty.points < 0).order_by(Loyalty.points).all()
+    assert [(r.points, r.expires_at, r.reward) for r in spent] == [
+        (-90, soon, "Hoodie"),
+        (-5, later, "Hoodie"),
+    ]
+    # After the first award would have expired, the balance is still what is left, not negative.
+    assert loyalty.balance(session, jane.id, T0 + timedelta(days=20)) == 5
+    assert loyalty.balance(session, jane.id, T0 + timedelta(days=200)) == 0
+
+
 @pytest.mark.parametrize(
     ("points", "reward", "field"),
     [(0, "Mug", "points"), (-3, "Mug", "points"), (5, "  ", "reward")],
