@@ -521,3 +521,16 @@ def validate_pending_checks(engine: Engine) -> tuple[list[str], list[CheckViolat
             )
             validated.append(check.name)
     return validated, remaining
+
+
+def unenforced_checks(engine: Engine) -> dict[str, int]:
+    """The guide's CHECKs still NOT VALID after an adoption -> rows that break them now."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as connection:
+        existing = _check_constraints(connection)
+        return {
+            check.name: len(find_violations(connection, check))
+            for check in GUIDE_CHECKS
+            if existing.get(check.name) is False
+        }

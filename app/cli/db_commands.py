@@ -203,6 +203,11 @@ def cmd_check(args, context) -> int:
         problems += [f"{database.backend} database vs models: {d}" for d in diffs]
     else:
         print(f"note: configured database not compared. {status.explain()}")
+    for name, rows in adopt.unenforced_checks(database.engine).items():
+        print(
+            f"note: {name} is checked on new writes only: {rows} old row(s) break it. Fix them "
+            "and run `credopass db upgrade` to enforce it on every row."
+        )
     if problems:
         print("The models and the migrations disagree:")
         for line in problems:

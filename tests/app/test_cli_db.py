@@ -175,6 +175,12 @@ def test_database_ahead_is_neither_upgraded_nor_downgraded(engine, database_url_
     assert migrate.current_revision(engine) == "0099_future"
 
 
+def test_revision_needs_a_database_at_the_newest_revision(database_url_text, capsys):
+    # (autogenerating for real would write into migrations/versions; developers do that by hand)
+    code, _, err = run(capsys, database_url_text, "db", "revision", "-m", "probe")
+    assert code == 1 and "newest revision" in err and "credopass db upgrade" in err
+
+
 # --- check ---------------------------------------------------------------------------------------
 
 
