@@ -78,6 +78,7 @@ def test_attendance_list_figures_and_chart_match(qtbot, scene):
     chart = live.chart_values()
     assert sum(n for _, n in chart) == 3 == listing.checked_in
     assert live.bars.count() == len(live.axis_x.categories()) == len(chart)
+    assert live.axis_y.tickInterval() >= 1 and float(live.axis_y.max()).is_integer()
     for row in listing.rows:
         if row.attended:
             local = row.check_in_time.astimezone(TZ)

@@ -8,7 +8,7 @@ from datetime import tzinfo
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.events import LiveFigures
 from app.events.localtime import format_local, zone
@@ -65,10 +65,10 @@ class LivePanel(QWidget):
         self.chart_view.setMinimumHeight(170)
         self.chart_view.setAccessibleName("Arrivals per 10 minutes")
 
-        layout = QGridLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row, 0, 0)
-        layout.addWidget(self.chart_view, 1, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.chart_view, 1)
 
     def show_figures(self, figures: LiveFigures | None) -> None:
         self.figures = figures
@@ -87,9 +87,11 @@ class LivePanel(QWidget):
         # Category labels must be unique (Qt drops repeats): slots that are not labelled, and the
         # second 01:30 of an autumn night, get invisible zero-width padding.
         labels: list[str] = []
+        count = len(arrivals)
+        step = 1 if count <= 12 else 3 if count <= 36 else 6 if count <= 72 else 12
         for i, (start, _count) in enumerate(arrivals):
             text = format_local(start, self._tz, "%H:%M")
-            if len(arrivals) > 12 and i % 3:
+            if i % step:
                 text = ""
             while text in labels or not text:
                 text += "\u200b"
@@ -99,9 +101,13 @@ class LivePanel(QWidget):
         self.bars.append([float(n) for _, n in arrivals])
         self.axis_x.clear()
         self.axis_x.append(labels or [""])
+        # Whole-number ticks: an interval that divides the axis, so no "1.2 arrivals".
         top = max([n for _, n in arrivals] or [0])
-        self.axis_y.setRange(0, max(top, 4))
-        self.axis_y.setTickCount(min(max(top, 4), 5) + 1)
+        interval = max(1, -(-top // 5))
+        self.axis_y.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.axis_y.setTickAnchor(0)
+        self.axis_y.setTickInterval(interval)
+        self.axis_y.setRange(0, max(interval * -(-top // interval), 4))
 
     def chart_values(self) -> list[tuple[str, int]]:
         """What the chart shows, as (local slot, arrivals): for tests and accessibility."""
