@@ -135,6 +135,8 @@ _HANDLER_NAME = "credopass-log-file"
 # Tracebacks go only to the file, never to the terminal: this logger does not propagate.
 _error_log = logging.getLogger("credopass.errors")
 _error_log.propagate = False
+# Without any handler, logging's last resort would print the traceback to stderr after all.
+_error_log.addHandler(logging.NullHandler())
 
 _SECRETS = (
     # scheme://user:password@host -> scheme://user:***@host

@@ -314,6 +314,19 @@ def test_an_error_escaping_a_gui_slot_is_logged_not_dumped(capsys):
     assert "ValueError: slot failed" in log_file_path().read_text()
 
 
+def test_unexpected_error_without_a_writable_log_folder(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+
+    def broken(_args, _context):
+        raise RuntimeError("boom")
+
+    assert run_command(argparse.Namespace(), broken) == 1
+    err = capsys.readouterr().err
+    assert err == "credopass: unexpected error: boom; no log file could be written\n"
+
+
 def test_mask_secrets():
     assert mask_secrets(f"postgresql+psycopg://u:{SECRET}@h:5432/d") == (
         "postgresql+psycopg://u:***@h:5432/d"
