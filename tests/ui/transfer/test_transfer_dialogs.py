@@ -1,0 +1,174 @@
+"""The import and export dialogs, driven as a person would, on both backends."""
+
+from __future__ import annotations
+
+import csv
+import json
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select, text
+
+from app.transfer import Rejection, table_statement
+from db.models import AuditLog, User
+from tests.app.transfer.helpers import add_users
+from ui.transfer import ExportDialog, ImportDialog
+from ui.transfer.progress import ProgressRelay
+from ui.transfer.rejection_model import RejectionModel
+from ui.worker import DbWorker
+
+MESSY = (
+    "\ufeffPrénom;Nom;Courriel;Portable\r\n"
+    "José;Müller;Jose@Example.org;+41 79 123 45 67\r\n"
+    "\r\n"
+    "Zoë;Ødegård;zoe@example.org;\r\n"
+    "Dup;Case;JOSE@example.org;\r\n"
+    "Bad;Mail;nope;\r\n"
+).encode()
+
+
+@pytest.fixture
+def worker(qtbot, sessions):
+    worker = DbWorker(sessions)
+    yield worker
+    worker.shutdown()
+
+
+def _users(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(User))
+
+
+def test_import_flow_dry_run_then_apply(qtbot, worker, sessions, tmp_path):
+    path = tmp_path / "members.csv"
+    path.write_bytes(MESSY)
+    dialog = ImportDialog(worker, station="office", path=path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.patron_file is not None, timeout=5000)
+    assert "4 rows" in dialog.file_label.text()
+    assert not dialog.apply_button.isEnabled()  # not before a dry run
+
+    qtbot.mouseClick(dialog.dry_run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    assert "2 new, 0 updated, 0 unchanged, 2 rejected" in dialog.summary_label.text()
+    assert dialog.rejections.rowCount() == 2
+    reasons = [dialog.rejections.index(r, 1).data() for r in range(2)]
+    assert reasons == ["duplicate email: same as row 2 (differs only in case)", "bad email 'nope'"]
+    assert _users(sessions) == 0
+    assert dialog.apply_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.import_finished, timeout=10000) as finished:
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].inserted == 2
+    assert "Imported 2 new" in dialog.summary_label.text()
+    assert not dialog.apply_button.isEnabled()  # no second apply of the same plan
+    assert _users(sessions) == 2
+    with sessions() as session:
+        log = session.scalars(select(AuditLog)).one()
+        assert (log.method, log.action, log.station) == ("admin", "import_patrons", "office")
+
+
+def test_import_mapping_when_headers_differ(qtbot, worker, sessions, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("Vorname,Zuname,Kontakt\nAnn,Lee,ann@x.org\n", encoding="utf-8")
+    dialog = ImportDialog(worker, station="office", path=path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.patron_file is not None, timeout=5000)
+    assert "Choose which column holds: last name, email" in dialog.file_label.text()
+    assert not dialog.dry_run_button.isEnabled()
+    boxes = dialog.mapping_boxes()
+    assert list(boxes) == ["Vorname", "Zuname", "Kontakt"]
+    boxes["Zuname"].setCurrentIndex(boxes["Zuname"].findData("lastName"))
+    qtbot.waitUntil(lambda: dialog.patron_file.mapping["Zuname"] == "lastName", timeout=5000)
+    assert dialog.mapping_boxes()["Kontakt"] is boxes["Kontakt"]  # widgets kept while re-mapping
+    boxes["Kontakt"].setCurrentIndex(boxes["Kontakt"].findData("email"))
+    qtbot.waitUntil(lambda: dialog.dry_run_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(dialog.dry_run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    assert dialog.plan.counts["new"] == 1
+
+
+def test_import_unreadable_file_is_explained(qtbot, worker, tmp_path):
+    dialog = ImportDialog(worker, station="office", path=tmp_path / "missing.csv")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "cannot read missing.csv" in dialog.file_label.text(), timeout=5000)
+    assert not dialog.dry_run_button.isEnabled()
+
+
+def test_rejection_model(qtmodeltester):
+    model = RejectionModel()
+    model.set_rejections([Rejection(3, "bad email 'x'", "x", "Ann Lee"), Rejection(9, "missing")])
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data() == "3"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Reason"
+
+
+def test_export_dialog_writes_json(qtbot, worker, sessions, tmp_path):
+    with sessions() as session:
+        add_users(session, 7)
+        session.commit()
+    dialog = ExportDialog(worker, table_statement("users"), name="users", folder=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("json"))
+    assert dialog.path_edit.text().endswith("users.json")
+    with qtbot.waitSignal(dialog.export_finished, timeout=10000) as finished:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert finished.args[1] == 7
+    assert len(json.loads((tmp_path / "users.json").read_text(encoding="utf-8"))) == 7
+    assert dialog.progress_bar.value() == dialog.progress_bar.maximum()
+    assert "Exported 7 rows" in dialog.status_label.text()
+
+
+def test_export_dialog_query_results_to_csv(qtbot, worker, sessions, tmp_path):
+    with sessions() as session:
+        add_users(session, 3)
+        session.commit()
+    query = text("SELECT email FROM users ORDER BY email")
+    dialog = ExportDialog(worker, query, name="query", folder=tmp_path)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.export_finished, timeout=10000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    with open(tmp_path / "query.csv", newline="", encoding="utf-8") as handle:
+        assert [r["email"] for r in csv.DictReader(handle)][0] == "user0@example.org"
+
+
+def test_export_dialog_cancel_writes_nothing(qtbot, worker, sessions, tmp_path, monkeypatch):
+    with sessions() as session:
+        add_users(session, 40)
+        session.commit()
+    pressed = threading.Event()
+    original = ProgressRelay.__call__
+
+    def reported(relay, done, total):
+        original(relay, done, total)
+        if done:  # hold the worker until the person has pressed Cancel
+            pressed.wait(5)
+
+    monkeypatch.setattr(ProgressRelay, "__call__", reported)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    dialog = ExportDialog(
+        worker, table_statement("users"), name="users", folder=folder, batch_size=2
+    )
+    qtbot.addWidget(dialog)
+
+    def press_cancel(done, _total):
+        if done and not pressed.is_set():
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+            pressed.set()
+
+    dialog._relay.progressed.connect(press_cancel)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.cancel_button.text() == "Cancel"
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    assert "cancelled" in dialog.status_label.text()
+    assert list(folder.iterdir()) == []
+
+
+def test_export_dialog_bad_folder(qtbot, worker, tmp_path):
+    dialog = ExportDialog(worker, table_statement("users"), name="users", folder=tmp_path / "no")
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    assert "does not exist" in dialog.status_label.text()

@@ -1,0 +1,199 @@
+"""Export dialog: format, file, progress bar and Cancel; the export streams on the DB worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Select
+from sqlalchemy.sql.expression import Executable
+
+from app.errors import ValidationError
+from app.transfer import ExportCancelled, count_rows, export_to_file
+from app.transfer.export import DEFAULT_BATCH_SIZE
+from ui.transfer.progress import ProgressRelay
+from ui.worker import DbWorker, describe_error
+
+_FORMATS = (("CSV (spreadsheets)", "csv"), ("JSON", "json"))
+
+
+class ExportDialog(QDialog):
+    """Export `statement` (a table, a filtered view's Select, or a read-only text() query).
+
+    Open it with `.open()` or `.exec()`; the caller keeps ownership of the worker.
+    """
+
+    # emitted when a file was completely written: path, rows
+    export_finished = Signal(str, int)
+
+    def __init__(
+        self,
+        worker: DbWorker,
+        statement: Executable,
+        *,
+        name: str = "export",
+        folder: str | Path | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(f"Export {name}")
+        self._worker = worker
+        self._statement = statement
+        self._batch_size = batch_size
+        self._running = False
+        self._close_when_done = False
+        self._relay = ProgressRelay(self)
+        self._relay.progressed.connect(self._on_relay_progressed)
+
+        self.format_box = QComboBox()
+        self.format_box.setAccessibleName("Format")
+        for label, value in _FORMATS:
+            self.format_box.addItem(label, value)
+        self.format_box.currentIndexChanged.connect(self._on_format_box_changed)
+        self.path_edit = QLineEdit(str(Path(folder or Path.home()) / f"{name}.csv"))
+        self.path_edit.setAccessibleName("File")
+        self.choose_button = QPushButton("Choose…")
+        self.choose_button.clicked.connect(self._on_choose_button_clicked)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName("Export progress")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.export_button = QPushButton("Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.cancel_button = QPushButton("Close")
+        self.cancel_button.clicked.connect(self.reject)
+
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(self.choose_button)
+        form = QFormLayout()
+        form.addRow("Format", self.format_box)
+        form.addRow("File", file_row)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status_label)
+        layout.addLayout(buttons)
+        self.resize(560, 200)
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def selected_format(self) -> str:
+        return self.format_box.currentData()
+
+    def _on_format_box_changed(self, _index: int) -> None:
+        path = Path(self.path_edit.text().strip() or "export.csv")
+        self.path_edit.setText(str(path.with_suffix(f".{self.selected_format()}")))
+
+    def _on_choose_button_clicked(self) -> None:
+        fmt = self.selected_format()
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Export to", self.path_edit.text(), f"{fmt.upper()} files (*.{fmt})"
+        )
+        if chosen:
+            self.path_edit.setText(chosen)
+
+    def _on_export_button_clicked(self) -> None:
+        path = self.path_edit.text().strip()
+        if not path:
+            self._show_status("Choose a file to write first.")
+            return
+        fmt = self.selected_format()
+        statement, relay, batch_size = self._statement, self._relay, self._batch_size
+        relay.reset()
+
+        def action(session):
+            total = count_rows(session, statement) if isinstance(statement, Select) else None
+            relay(0, total)
+            return export_to_file(
+                session,
+                statement,
+                path,
+                fmt,
+                total=total,
+                batch_size=batch_size,
+                progress=relay,
+                cancel=relay.cancel_requested,
+            )
+
+        self._set_running(True)
+        self._show_status(f"Exporting to {path}…")
+        self._worker.submit(action, self._on_worker_finished, self._on_worker_failed, write=False)
+
+    def _on_relay_progressed(self, done: int, total: int) -> None:
+        if total >= 0:
+            self.progress_bar.setRange(0, max(total, 1))
+            self.progress_bar.setValue(min(done, max(total, 1)))
+        else:
+            self.progress_bar.setRange(0, 0)  # busy indicator: total unknown
+        self.status_label.setText(f"{done:,} rows written…")
+
+    def _on_worker_finished(self, result) -> None:
+        self._set_running(False)
+        path = self.path_edit.text().strip()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(1)
+        self._show_status(f"Exported {result.rows:,} rows to {path}.")
+        self.export_finished.emit(path, result.rows)
+        self._close_if_asked()
+
+    def _on_worker_failed(self, error) -> None:
+        self._set_running(False)
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        if isinstance(error, ExportCancelled):
+            self._show_status("Export cancelled; no file was written.")
+        elif isinstance(error, ValidationError):
+            self._show_status(" ".join(error.errors.values()))
+        elif isinstance(error, OSError):
+            self._show_status(f"Cannot write the file: {error.strerror or error}")
+        else:
+            self._show_status(f"Export failed: {describe_error(error)}")
+        self._close_if_asked()
+
+    def reject(self) -> None:
+        if self._running:  # Cancel first; the dialog closes when the worker has stopped
+            self._relay.cancel()
+            self._close_when_done = True
+            self._show_status("Cancelling…")
+            return
+        super().reject()
+
+    def _close_if_asked(self) -> None:
+        if self._close_when_done:
+            self._close_when_done = False
+            super().reject()
+
+    def _set_running(self, running: bool) -> None:
+        self._running = running
+        for widget in (self.export_button, self.format_box, self.path_edit, self.choose_button):
+            widget.setEnabled(not running)
+        self.cancel_button.setText("Cancel" if running else "Close")
+        self.cancel_button.clicked.disconnect()
+        self.cancel_button.clicked.connect(self._relay.cancel if running else self.reject)
+
+    def _show_status(self, text: str) -> None:
+        self.status_label.setText(text)
