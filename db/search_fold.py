@@ -98,6 +98,7 @@ def _expand(text: str) -> str:
 
 _DROP_JOINERS = str.maketrans(dict.fromkeys(_JOINERS))
 _WORD_SEPARATORS = re.compile(r"[\W_]+")
+_NON_DIGITS = re.compile(r"[^0-9]+")
 
 
 def name_words(text: str | None) -> list[str]:
@@ -124,6 +125,8 @@ def phone_digits(phone: str | None) -> str:
     """The digits of a phone in ASCII, any script's digits accepted."""
     if not phone:
         return ""
+    if phone.isascii():
+        return _NON_DIGITS.sub("", phone)
     return "".join(str(unicodedata.decimal(ch)) for ch in phone if ch.isdecimal())
 
 
@@ -141,7 +144,8 @@ def phone_query(text: str | None) -> str | None:
     return digits[::-1]
 
 
-def _name_keys(first_name: str, last_name: str) -> set[tuple[str, str]]:
+@lru_cache(maxsize=65536)  # "John Smith" is many people: their name keys are made once
+def _name_keys(first_name: str, last_name: str) -> frozenset[tuple[str, str]]:
     keys: set[tuple[str, str]] = set()
     spellings = {(first_name, last_name), (_expand(first_name), _expand(last_name))}
     for first, last in spellings:
@@ -154,14 +158,14 @@ def _name_keys(first_name: str, last_name: str) -> set[tuple[str, str]]:
             keys.add((KIND_FULL_NAME, _cut(" ".join(last_words + first_words))))
         for start in range(1, min(len(words), MAX_NAME_WORDS)):
             keys.add((KIND_NAME_WORDS, _cut(" ".join(words[start:]))))
-    return keys
+    return frozenset(keys)
 
 
 def patron_keys(
     first_name: str | None, last_name: str | None, email: str | None, phone: str | None
 ) -> set[tuple[str, str]]:
     """Every (kind, key) under which a patron can be found."""
-    keys = _name_keys(first_name or "", last_name or "")
+    keys = set(_name_keys(first_name or "", last_name or ""))
     if email_key(email):
         keys.add((KIND_EMAIL, _cut(email_key(email))))
     digits = phone_digits(phone)
