@@ -19,7 +19,7 @@ from app.cli import (
     events_commands,
     transfer_commands,
 )
-from app.cli.common import EXIT_USAGE, CliError, common_options, run_command
+from app.cli.common import EXIT_USAGE, CliError, common_options, ensure_display, run_command
 
 # Each module contributes its sub-commands; keeping them apart keeps this file small.
 COMMAND_MODULES = [
@@ -72,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _launch_gui(args, _context) -> int:
+    ensure_display()
     try:
         from ui.main import run_gui
     except ImportError as exc:  # e.g. Qt's system libraries are missing

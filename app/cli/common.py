@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -101,11 +102,35 @@ def run_command(args: argparse.Namespace, handler: Callable) -> int:
         return fail(f"database error: {first_line(exc.orig or exc)}", EXIT_FAILURE)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_FAILURE)
+    except BrokenPipeError:  # `credopass db info | head`: the reader left; stay quiet
+        _silence_stdout()
+        return EXIT_FAILURE
     except Exception as exc:  # a bug: one line for the user, the traceback in the log file
         return report_unexpected(exc)
     finally:
         sys.excepthook = previous_hook
         context.close()
+
+
+def _silence_stdout() -> None:
+    # Python would otherwise complain once more when it flushes stdout at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout replaced (tests) or already closed
+        pass
+
+
+def ensure_display() -> None:
+    """Qt aborts the whole process when it finds no display; say so in one line instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise CliError(
+            "cannot open the window: no display found (neither DISPLAY nor WAYLAND_DISPLAY is "
+            "set). Run it in a desktop session; the `credopass db ...` commands work without one.",
+            EXIT_FAILURE,
+        )
 
 
 def fail(message: str, code: int) -> int:

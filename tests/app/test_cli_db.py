@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Column, Integer, Table, text
 
 from app.cli import main
-from app.cli.common import log_file_path, mask_secrets, run_command
+from app.cli.common import CliError, ensure_display, log_file_path, mask_secrets, run_command
 from db import migrate
 from db.models import Base
 
@@ -325,6 +325,29 @@ def test_unexpected_error_without_a_writable_log_folder(tmp_path, monkeypatch, c
     assert run_command(argparse.Namespace(), broken) == 1
     err = capsys.readouterr().err
     assert err == "credopass: unexpected error: boom; no log file could be written\n"
+
+
+def test_no_display_is_one_clear_line_not_a_qt_abort(monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    if not sys.platform.startswith("linux"):
+        pytest.skip("only X11/Wayland sessions can lack a display")
+    with pytest.raises(CliError, match="no display found"):
+        ensure_display()
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    ensure_display()  # an explicit platform is trusted
+
+
+def test_output_cut_short_by_the_reader_is_quiet(tmp_path):
+    url = f"sqlite:///{tmp_path}/x.db"
+    reader_gone = subprocess.run(
+        f"{sys.executable} -m app --database-url '{url}' db info | true",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in reader_gone.stderr and "Broken pipe" not in reader_gone.stderr
 
 
 def test_mask_secrets():
