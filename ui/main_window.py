@@ -20,10 +20,10 @@ from sqlalchemy import exists, select
 from app.database import Database
 from db.models import User
 from db.seed import seed_guide_data
+from ui.admin.tab import AdminTab
 from ui.events import EventsTab
 from ui.kiosk import CheckInScreen
 from ui.kiosk.window_mode import KioskMode
-from ui.placeholder import PlaceholderTab
 from ui.worker import DbWorker
 
 
@@ -47,14 +47,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.checkin_screen, "Check-in")
         self.events_tab = EventsTab(self.worker, self.station)
         self.tabs.addTab(self.events_tab, "Events")
-        self.tabs.addTab(
-            PlaceholderTab(
-                "Admin",
-                "Supervisors will browse and edit every table here, behind the admin PIN: "
-                "users, events, attendance, loyalty and the audit log.",
-            ),
-            "Admin",
-        )
+        self.admin_tab = AdminTab(self.worker, database.engine, database.target.url, self.station)
+        self.tabs.addTab(self.admin_tab, "Admin")
 
         self.empty_bar = self._build_empty_bar()
         central = QWidget()
@@ -121,4 +115,5 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.events_tab.shutdown()
+        self.admin_tab.shutdown()
         self.worker.shutdown(wait=True)

@@ -60,6 +60,7 @@ class CellFormatter:
             return NULL_BRUSH if value is None else None
         if role == Qt.ItemDataRole.FontRole:
             return self._italic if value is None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind == INTEGER:
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if role == Qt.ItemDataRole.TextAlignmentRole and (column.kind == INTEGER or numeric):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

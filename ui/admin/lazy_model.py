@@ -89,6 +89,27 @@ class LazyTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.set_source(self.source)
 
+    def refresh_pages(self, *, recount: bool = False) -> None:
+        """Read the pages on screen again (after a write), keeping the scroll position."""
+        if self.source is None:
+            return
+        self._generation += 1
+        self._pages.clear()
+        self._labels.clear()
+        self._wanted.clear()
+        self._in_flight.clear()
+        if recount:
+            generation = self._generation
+            self._count_exact = False
+            self.source.count(
+                lambda count: self._on_quick_count(generation, count),
+                lambda error: self._on_error(generation, error),
+            )
+        if self._rows and self.columns:
+            bottom = self.index(self._rows - 1, len(self.columns) - 1)
+            emit(self.dataChanged, self.index(0, 0), bottom)
+        self.set_viewport(*self._viewport)
+
     @property
     def columns(self):
         return self.source.columns if self.source is not None else ()
@@ -256,7 +277,12 @@ class LazyTableModel(QAbstractTableModel):
         forward = request.kind in (START, AFTER, AT, NEAR)
         if forward and page.reached_boundary and request.kind != NEAR:
             self._set_rows(block * PAGE_SIZE + len(rows), exact=True)
-        elif forward and len(rows) == PAGE_SIZE and (block + 1) * PAGE_SIZE >= self._rows:
+        elif (
+            forward
+            and not self._count_exact
+            and len(rows) == PAGE_SIZE
+            and (block + 1) * PAGE_SIZE >= self._rows
+        ):
             # More rows than we thought: show one more so that scrolling asks for them.
             self._set_rows(max(self._rows, (block + 1) * PAGE_SIZE + 1), exact=False)
         if block == 0 and request.kind == START:

@@ -1,0 +1,118 @@
+"""The Admin tab: the table list with counts that never block, the browser and the console."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.admin.catalogue import tables
+from app.admin.counts import exact_count, quick_count
+from app.admin.view import View
+from ui.admin.browser import TableBrowser
+from ui.admin.console import SqlConsole
+from ui.admin.refcount import balanced, emit
+
+
+class AdminTab(QWidget):
+    # emitted when the row counts of the table list were refreshed
+    counts_refreshed = Signal()
+
+    def __init__(self, worker, engine, database_url, station: str, parent=None):
+        super().__init__(parent)
+        self.worker = worker
+        self.table_list = QListWidget()
+        self.table_list.setAccessibleName("Tables")
+        self.table_list.setObjectName("adminTableList")
+        self.table_list.setMaximumWidth(240)
+        for info in tables():
+            item = QListWidgetItem(info.title)
+            item.setData(Qt.ItemDataRole.UserRole, info.name)
+            self.table_list.addItem(item)
+        self.table_list.currentItemChanged.connect(self._on_table_list_current_changed)
+        self.refresh_button = QPushButton("Refresh counts")
+        self.refresh_button.clicked.connect(self.refresh_counts)
+        self.exact_button = QPushButton("Exact counts")
+        self.exact_button.setToolTip("Count every row exactly (may take a moment on big tables)")
+        self.exact_button.clicked.connect(lambda: self.refresh_counts(exact=True))
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("Tables")
+        heading.setObjectName("adminHeading")
+        left_layout.addWidget(heading)
+        left_layout.addWidget(self.table_list, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.exact_button)
+        left_layout.addLayout(buttons)
+
+        self.browser = TableBrowser(worker, station)
+        self.browser.rows_written.connect(lambda _m: self.refresh_counts())
+        self.console = SqlConsole(engine, database_url)
+        self.sections = QTabWidget()
+        self.sections.setAccessibleName("Admin sections")
+        self.sections.addTab(self.browser, "Browse")
+        self.sections.addTab(self.console, "SQL console")
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.sections)
+        splitter.setStretchFactor(1, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(splitter)
+        self._started = False
+
+    def showEvent(self, event) -> None:
+        # Nothing is read until a supervisor actually opens the tab (it sits behind the PIN).
+        super().showEvent(event)
+        if not self._started:
+            self.start()
+
+    def start(self) -> None:
+        self._started = True
+        self.table_list.setCurrentRow(0)
+        self.refresh_counts()
+
+    def _on_table_list_current_changed(self, current, _previous) -> None:
+        if current is None:
+            return
+        table = current.data(Qt.ItemDataRole.UserRole)
+        if self.browser.view is None or self.browser.view.table != table:
+            self.browser.open_table(table)
+        self.sections.setCurrentWidget(self.browser)
+
+    def refresh_counts(self, exact: bool = False) -> None:
+        """Each table's count in its own short job: a big table never holds up the list."""
+        for row in range(self.table_list.count()):
+            item = self.table_list.item(row)
+            table = item.data(Qt.ItemDataRole.UserRole)
+            if exact:
+                action = lambda s, t=table: exact_count(s, View(t))  # noqa: E731
+            else:
+                action = lambda s, t=table: quick_count(s, t)  # noqa: E731
+            self.worker.submit(
+                action,
+                balanced(lambda count, i=item: self._show_count(i, count)),
+                balanced(None),
+                write=False,
+            )
+
+    def _show_count(self, item: QListWidgetItem, count) -> None:
+        title = next(t.title for t in tables() if t.name == item.data(Qt.ItemDataRole.UserRole))
+        item.setText(f"{title}    {count.text}")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}, {count.text} rows")
+        if self.table_list.row(item) == self.table_list.count() - 1:
+            emit(self.counts_refreshed)
+
+    def shutdown(self) -> None:
+        self.console.shutdown()
