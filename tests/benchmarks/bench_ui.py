@@ -1,18 +1,196 @@
-"""GUI benchmarks: kiosk scan-to-banner, the Admin tab, app start. Filled in once the widgets
-exist (ui/kiosk, ui/admin); until then each is reported as skipped with the reason."""
+"""GUI benchmarks on the offscreen platform: kiosk scan-to-banner through the real widgets,
+app start to a ready kiosk, and the Admin tab (once it exists).
+
+Scan-to-banner: a pass code is typed into the kiosk's input like a scanner does (characters,
+then Enter) and the clock stops when the screen announces the result on its banner
+(`result_shown`); the check-in itself runs on the real DB worker thread in between.
+App start: a fresh interpreter does what `credopass --kiosk` does and reports when the kiosk has
+its event picked and is waiting for a scan; the time includes Python start-up and the imports.
+"""
 
 from __future__ import annotations
 
-from tests.benchmarks.harness import Result, skipped
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.models import User
+from db.session import unit_of_work
+from tests.benchmarks.bench_checkin import STATION, _bench_event, _cleanup
+from tests.benchmarks.harness import Result, Skip, skipped, summary
+
+SCANS = 200
+WARMUP = 5
+STARTS = 5
+SCAN_TARGET_MS = 50
+START_TARGET_MS = 1500
 
 
-def run(dataset) -> list[Result]:
+def _application():
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _wait_for(signal, timeout_ms: int = 10_000) -> list:
+    """Run the event loop until `signal` fires; its arguments."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    got: list = []
+
+    def fired(*args):
+        got.append(args)
+        loop.quit()
+
+    signal.connect(fired)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    signal.disconnect(fired)
+    if not got:
+        raise TimeoutError("the screen did not answer within 10 s")
+    return list(got[0])
+
+
+def _scan_to_banner(dataset) -> Result:
+    try:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        from app.outcomes import Outcome
+        from ui.kiosk import CheckInScreen
+        from ui.worker import DbWorker
+    except ImportError as exc:
+        raise Skip(f"the kiosk screen is not there yet ({exc})") from None
+    app = _application()
+    with unit_of_work(dataset.sessions, write=False) as s:
+        ids = s.scalars(select(User.id).limit(20_000)).all()
+    patrons = random.Random(5).sample(ids, SCANS + WARMUP)
+    event = _bench_event(dataset.sessions, "kiosk")
+    worker = DbWorker(dataset.sessions)
+    screen = CheckInScreen(worker, location="benchmark", station=STATION, banner_ms=60_000)
+    samples = []
+    try:
+        screen.resize(1024, 768)
+        screen.show()
+        _wait_for(screen.events_changed)
+        screen.choose_event(event[0])
+        app.processEvents()
+        if screen.event is None or screen.event.id != event[0]:
+            raise RuntimeError("the kiosk did not offer the benchmark event")
+        for i, patron in enumerate(patrons):
+            started = time.perf_counter()
+            QTest.keyClicks(screen.input, str(patron))
+            QTest.keyClick(screen.input, Qt.Key.Key_Return)
+            (result,) = _wait_for(screen.result_shown)
+            elapsed = (time.perf_counter() - started) * 1000
+            if result.outcome is not Outcome.CHECKED_IN:
+                raise RuntimeError(f"kiosk scan refused: {result.outcome} {result.message}")
+            if i >= WARMUP:
+                samples.append(elapsed)
+    finally:
+        screen.close()
+        worker.shutdown(wait=True)
+        screen.deleteLater()
+        app.processEvents()
+        _cleanup(dataset.sessions, [event])
+    return summary(
+        "kiosk scan-to-banner",
+        dataset.backend,
+        samples,
+        p99_target=SCAN_TARGET_MS,
+        note="keystrokes + Enter to result_shown, offscreen",
+    )
+
+
+_START_SCRIPT = r"""
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app.database import open_for_app
+from db.engine import resolve_target
+from ui.main_window import MainWindow
+from ui.theme import apply_theme
+app = QApplication(sys.argv[:1])
+apply_theme(app)
+database = open_for_app(resolve_target(sys.argv[1]))
+window = MainWindow(database, kiosk=True, station="benchmark")
+window.showFullScreen()
+screen = window.checkin_screen
+def check():
+    if screen.event is not None:
+        print(f"READY {time.time():.6f}", flush=True)
+        os._exit(0)  # a kiosk window refuses to close without the PIN; the figure is taken
+    else:
+        QTimer.singleShot(5, check)
+QTimer.singleShot(0, check)
+QTimer.singleShot(20000, lambda: os._exit(3))
+app.exec()
+"""
+
+
+def _app_start(dataset) -> Result:
+    if not Path(__file__).parents[2].joinpath("ui", "main_window.py").exists():
+        raise Skip("no main window yet")
+    event = _bench_event(dataset.sessions, "start")
+    samples = []
+    root = Path(__file__).parents[2]
+    try:
+        for _ in range(STARTS + 1):
+            started = time.time()
+            done = subprocess.run(
+                [sys.executable, "-c", _START_SCRIPT, dataset.url_text],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            ready = [ln for ln in done.stdout.splitlines() if ln.startswith("READY ")]
+            if not ready:
+                tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+                raise RuntimeError(f"the kiosk never became ready: {tail}")
+            samples.append((float(ready[0].split()[1]) - started) * 1000)
+    finally:
+        _cleanup(dataset.sessions, [event])
+    samples = samples[1:]  # the first start warms the file cache
+    return summary(
+        "app start to ready kiosk",
+        dataset.backend,
+        samples,
+        p99_target=START_TARGET_MS,
+        note=f"{STARTS} starts; new interpreter to event picked",
+    )
+
+
+def _admin(dataset) -> list[Result]:
     backend = dataset.backend
-    reason = "not wired into the benchmarks yet"
+    reason = "the Admin tab is still a placeholder in the main window"
     return [
-        skipped("kiosk scan-to-banner", backend, "p99 <= 50 ms", reason),
         skipped("Admin: first rows on screen", backend, "<= 200 ms", reason),
         skipped("Admin: jump to last row", backend, "<= 300 ms", reason),
         skipped("Admin: RSS growth scrolling all", backend, "<= 100 MB", reason),
-        skipped("app start to ready kiosk", backend, "<= 1.5 s", reason),
     ]
+
+
+def run(dataset) -> list[Result]:
+    results = []
+    for name, target, bench in (
+        ("kiosk scan-to-banner", f"p99 <= {SCAN_TARGET_MS} ms", _scan_to_banner),
+        ("app start to ready kiosk", f"p99 <= {START_TARGET_MS} ms", _app_start),
+    ):
+        try:
+            results.append(bench(dataset))
+        except Skip as exc:
+            results.append(skipped(name, dataset.backend, target, str(exc)))
+        except Exception as exc:  # keep the other GUI figures
+            reason = f"failed: {type(exc).__name__}: {exc}".splitlines()[0][:200]
+            results.append(skipped(name, dataset.backend, target, reason))
+    results.extend(_admin(dataset))
+    return results
