@@ -137,3 +137,22 @@ def test_arbitrary_bytes_never_crash(data):
 def test_arbitrary_text_decodes(text):
     decoded, _encoding, _notes = decode(text.encode("utf-8"))
     assert decoded == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.text(), st.text(), st.text()), max_size=8))
+def test_arbitrary_cells_are_accepted_or_rejected_with_a_reason(rows):
+    import csv
+    import io
+
+    from app.transfer.patron_import import check_rows
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["first name", "last name", "email", "phone"])
+    writer.writerows(rows)
+    file = read_patron_csv(buffer.getvalue().encode("utf-8", "surrogatepass"))
+    valid, rejected = check_rows(file)
+    assert len(valid) + len(rejected) == len(file.rows)
+    assert all(r.reason for r in rejected)
+    assert len({v.email for v in valid}) == len(valid)
