@@ -89,9 +89,14 @@ class CheckInScreen(QWidget):
         self.walk_in = WalkInFlow(self, self.controller)
         self.walk_in.finished.connect(self.refocus)
 
-        self._search_timer = QTimer(self, singleShot=True, interval=search_delay_ms)
+        # NOTE: no keyword properties in Qt constructors: PySide6 6.12 miscounts references
+        # to them (True/None) and the interpreter aborts at exit.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(search_delay_ms)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
-        self._refresh_timer = QTimer(self, interval=refresh_ms)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(refresh_ms)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
         self._refresh_timer.start()
 

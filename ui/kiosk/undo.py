@@ -63,7 +63,8 @@ class UndoPanel(QFrame):
         row.addWidget(self.yes_button)
         self.setVisible(False)
 
-        self._ticker = QTimer(self, interval=1000)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.tick)
 
     def offer(self, event_id: uuid.UUID, patron: PatronRef) -> None:

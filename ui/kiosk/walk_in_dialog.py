@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -21,11 +22,12 @@ from PySide6.QtWidgets import (
 
 from app.kiosk_queries import PatronCard
 
-# (key, label, placeholder); keys are the engine's field names in ValidationError.errors
+# (key, label, placeholder); keys are the engine's field names in ValidationError.errors.
+# Names get no placeholder: a grey "Smith" in an empty field reads as already filled in.
 FIELDS = (
-    ("first_name", "First name", "Jane"),
-    ("last_name", "Last name", "Smith"),
-    ("email", "Email", "jane@example.com"),
+    ("first_name", "First name", ""),
+    ("last_name", "Last name", ""),
+    ("email", "Email", "name@example.com"),
     ("phone", "Phone (optional)", "+1 555 123 7890"),
 )
 
@@ -57,6 +59,7 @@ class WalkInDialog(QDialog):
             edit.setObjectName(f"walkIn_{key}")
             edit.setPlaceholderText(placeholder)
             edit.setAccessibleName(label)
+            edit.setMinimumWidth(520)
             edit.returnPressed.connect(self._on_submit_clicked)
             error = QLabel("")
             error.setObjectName("fieldError")
@@ -101,12 +104,16 @@ class WalkInDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.submit_button)
 
+        heading = QLabel("New person at the door (walk-in)")
+        heading.setObjectName("walkInHeading")
         layout = QVBoxLayout(self)
+        # Grow and shrink with the messages shown, so a wrapped message is never cut off.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.existing_frame)
         layout.addLayout(buttons)
-        self.setMinimumWidth(520)
 
     def values(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.edits.items()}

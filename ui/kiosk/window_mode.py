@@ -44,7 +44,7 @@ class KioskMode(QObject):
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_F11), window)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(self._on_f11_activated)
-        self.leave_button = QPushButton("🔒 Leave kiosk mode")
+        self.leave_button = QPushButton("Leave kiosk mode…")
         self.leave_button.setObjectName("kioskLeaveButton")
         self.leave_button.setAccessibleName("Leave kiosk mode (needs the admin PIN)")
         self.leave_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -97,9 +97,10 @@ class KioskMode(QObject):
         else:
             self.window.showFullScreen()
 
-    def _on_tabs_current_changed(self, index: int) -> None:
-        # The check-in screen has its own status line; the window's would repeat it.
-        on_check_in = index == self._check_in_index()
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        # The check-in screen has its own status line; the window's would repeat it. Read the
+        # current index rather than the argument: the gate may already have switched back.
+        on_check_in = self.tabs.currentIndex() == self._check_in_index()
         self.window.statusBar().setVisible(not on_check_in)
 
     # -- closing ----------------------------------------------------------------------------------
