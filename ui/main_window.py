@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.connection_label.setText("Connected")
 
     def shutdown(self) -> None:
+        self.checkin_screen.stop()
         self.events_tab.shutdown()
         self.admin_tab.shutdown()
         self.worker.shutdown(wait=True)

@@ -114,6 +114,7 @@ def open_door(
 
 
 def close_door(door: Door) -> None:
+    door.screen.stop()
     door.worker.shutdown(wait=True)
 
 

@@ -4,6 +4,7 @@ as signals on the GUI thread. No widgets here, so the rules of "what runs where"
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from app.validation import validate_walk_in
 from app.walk_in import walk_in
 from db.types import utcnow
 from ui.worker import DbWorker, describe_error, is_connection_error
+
+log = logging.getLogger(__name__)
 
 UNREACHABLE = "Cannot reach the database"
 
@@ -82,6 +85,14 @@ class KioskController(QObject):
         worker.connection_lost.connect(self._on_worker_connection_lost)
         worker.connection_restored.connect(self._on_worker_connection_restored)
 
+    def _submit(self, action, on_result, on_error, *, write: bool = True) -> None:
+        try:
+            self.worker.submit(action, on_result, on_error, write=write)
+        except RuntimeError:
+            # The worker was shut down (the window is closing) and a timer ticked once more:
+            # there is nobody left to answer, so the request is dropped.
+            log.debug("request after the database worker stopped: dropped")
+
     # -- reachability ---------------------------------------------------------------------------
 
     def _set_reachable(self, reachable: bool, reason: str = "") -> None:
@@ -113,7 +124,7 @@ class KioskController(QObject):
             events = open_events(session)
             return events, default_event(events, utcnow())
 
-        self.worker.submit(job, self._on_events_result, self._on_events_error, write=False)
+        self._submit(job, self._on_events_result, self._on_events_error, write=False)
 
     def _on_events_result(self, result) -> None:
         self._events_in_flight = False
@@ -132,7 +143,7 @@ class KioskController(QObject):
         if self._headcount_in_flight:
             return
         self._headcount_in_flight = True
-        self.worker.submit(
+        self._submit(
             lambda session: (event_id, headcount(session, event_id)),
             self._on_headcount_result,
             self._on_headcount_error,
@@ -165,7 +176,7 @@ class KioskController(QObject):
             if serial == self._search_serial:
                 self.search_failed.emit(query, explain_failure(error, "nobody was looked up"))
 
-        self.worker.submit(lambda s: search_cards(s, query), on_result, on_error, write=False)
+        self._submit(lambda s: search_cards(s, query), on_result, on_error, write=False)
         return serial
 
     def cancel_search(self) -> None:
@@ -201,7 +212,7 @@ class KioskController(QObject):
             self._succeeded()
             self.action_finished.emit(result)
 
-        self.worker.submit(action, on_result, on_error)
+        self._submit(action, on_result, on_error)
 
     def walk_in(self, event_id: uuid.UUID, fields: dict[str, str]) -> None:
         """Validate, offer a known patron with that email, or add the person and check in."""
@@ -234,4 +245,4 @@ class KioskController(QObject):
             self._failed(error)
             self.action_failed.emit(explain_failure(error, "the person was not added"))
 
-        self.worker.submit(job, on_result, on_error)
+        self._submit(job, on_result, on_error)

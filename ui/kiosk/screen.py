@@ -177,6 +177,12 @@ class CheckInScreen(QWidget):
         layout.addWidget(self.actions_row_widget)
         layout.addWidget(self.status_line)
 
+    def stop(self) -> None:
+        """Stop the timers before the database worker shuts down (the window is closing)."""
+        self._refresh_timer.stop()
+        self._search_timer.stop()
+        self.undo.clear()
+
     # -- focus ------------------------------------------------------------------------------------
 
     def refocus(self) -> None:
