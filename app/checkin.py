@@ -196,7 +196,9 @@ def undo_check_in(
                 detail={"check_in_audit_id": str(entry.id)},
             )
     detail = audit.detail_of(entry)
-    previous = detail.get("previous")
+    # Without a recorded previous state (an old or hand-made log row), fall back to
+    # "registered": deleting a row we are not sure we created would lose the registration.
+    previous = detail.get("previous", {})
     if previous is None:
         session.delete(row)
         row = None

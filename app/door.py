@@ -34,52 +34,37 @@ def admit(
     session = door.session
     extra = dict(detail or {})
     row = attendance_row(session, event.id, patron.id)
-    if event.status not in OPEN_STATUSES:
+
+    def done(outcome: Outcome, message: str, points: int = 0) -> CheckInResult:
         return door.finish(
-            Outcome.EVENT_NOT_OPEN,
-            closed_message(event),
+            outcome,
+            message,
             event,
             patron,
             row,
+            points=points,
             detail=extra,
             existing_patron=existing_patron,
         )
+
+    if event.status not in OPEN_STATUSES:
+        return done(Outcome.EVENT_NOT_OPEN, closed_message(event))
     if row is not None and row.attended:
         if row.check_out_time is None:
             when = clock(row.check_in_time, door.now) if row.check_in_time else "an earlier time"
-            return door.finish(
-                Outcome.ALREADY_CHECKED_IN,
-                f"{patron.first_name} was already checked in at {when}",
-                event,
-                patron,
-                row,
-                detail=extra,
-                existing_patron=existing_patron,
+            return done(
+                Outcome.ALREADY_CHECKED_IN, f"{patron.first_name} was already checked in at {when}"
             )
+        # Re-entry: the first check-in time stays, and no second award for the same event.
         extra["previousCheckOutTime"] = row.check_out_time.isoformat()
         row.check_out_time = None
         session.flush()
-        return door.finish(
-            Outcome.RE_ENTERED,
-            f"Welcome back, {patron.first_name}!",
-            event,
-            patron,
-            row,
-            detail=extra,
-            existing_patron=existing_patron,
-        )
+        return done(Outcome.RE_ENTERED, f"Welcome back, {patron.first_name}!")
     if event.capacity is not None:
         attended = count_attended(session, event.id)
         if attended >= event.capacity:
-            return door.finish(
-                Outcome.EVENT_FULL,
-                f"{event.name} is full: {attended} of {event.capacity}",
-                event,
-                patron,
-                row,
-                detail=extra,
-                existing_patron=existing_patron,
-            )
+            return done(Outcome.EVENT_FULL, f"{event.name} is full: {attended} of {event.capacity}")
+    # What undo needs to put back: no row at all (a walk-in), or the registration as it was.
     if row is None:
         extra["previous"] = None
         row = Attendance(event_id=event.id, patron_id=patron.id)
@@ -98,17 +83,7 @@ def admit(
     points = award.points if award is not None else 0
     extra["loyalty_id"] = str(award.id) if award is not None else None
     extra["points"] = points
-    welcome = f"Welcome, {patron.first_name}!"
-    return door.finish(
-        Outcome.CHECKED_IN,
-        welcome,
-        event,
-        patron,
-        row,
-        points=points,
-        detail=extra,
-        existing_patron=existing_patron,
-    )
+    return done(Outcome.CHECKED_IN, f"Welcome, {patron.first_name}!", points)
 
 
 class Door:

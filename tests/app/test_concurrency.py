@@ -30,7 +30,9 @@ def _setup(sessions):
         single = make_event(session, name="Single")
         patrons = [make_patron(session, "P", f"N{i}") for i in range(PATRONS)]
         lone = make_patron(session, "Lone", "Patron")
+        rehearsal = make_event(session, name="Rehearsal")
         session.commit()
+        warm_up = (str(rehearsal.id), str(lone.id))
         codes = [str(p.id) for p in patrons]
         plans = [
             [
@@ -39,7 +41,7 @@ def _setup(sessions):
             ]
             for i in range(WORKERS)
         ]
-        return crowded.id, single.id, lone.id, plans
+        return crowded.id, single.id, lone.id, plans, warm_up
 
 
 def _check(sessions, crowded_id, single_id, lone_id, results):
@@ -70,11 +72,11 @@ def _check(sessions, crowded_id, single_id, lone_id, results):
 
 
 def test_kiosks_as_threads(sessions, database_url_text):
-    crowded_id, single_id, lone_id, plans = _setup(sessions)
+    crowded_id, single_id, lone_id, plans, warm_up = _setup(sessions)
     barrier = threading.Barrier(WORKERS)
     with ThreadPoolExecutor(WORKERS) as pool:
         futures = [
-            pool.submit(door_worker, database_url_text, f"kiosk-{i}", plan, barrier)
+            pool.submit(door_worker, database_url_text, f"kiosk-{i}", plan, barrier, warm_up)
             for i, plan in enumerate(plans)
         ]
         results = [f.result(timeout=120) for f in futures]
@@ -93,13 +95,14 @@ def _process_context():
 
 
 def test_kiosks_as_processes(sessions, database_url_text):
-    crowded_id, single_id, lone_id, plans = _setup(sessions)
+    crowded_id, single_id, lone_id, plans, warm_up = _setup(sessions)
     context = _process_context()
     barrier = context.Barrier(WORKERS)
     queue = context.Queue()
     processes = [
         context.Process(
-            target=process_main, args=(database_url_text, f"kiosk-{i}", plan, barrier, queue)
+            target=process_main,
+            args=(database_url_text, f"kiosk-{i}", plan, barrier, queue, warm_up),
         )
         for i, plan in enumerate(plans)
     ]
