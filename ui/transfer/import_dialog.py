@@ -79,6 +79,7 @@ class ImportDialog(QDialog):
         self.rejection_view = QTableView()
         self.rejection_view.setAccessibleName("Rejected rows")
         self.rejection_view.setModel(self.rejections)
+        self.rejection_view.verticalHeader().hide()  # the Row column already numbers them
         self.rejection_view.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.Stretch
         )
