@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 
 from app import checkin, loyalty
-from app.cli.common import EXIT_OK, EXIT_REFUSED, print_json
+from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
 from app.event_lookup import resolve_event
 from app.identify import identify, loggable_code
 from app.outcomes import CheckInResult, Outcome, PatronStatus
+from app.search import MIN_QUERY_LENGTH, search_patrons
 from db.session import run_in_transaction
 
 DEFAULT_STATION = "cli"
@@ -145,7 +146,8 @@ def _describe_status(status: PatronStatus) -> str:
 
 
 def cmd_patron_search(args, context) -> int:
-    from app.search import search_patrons
+    if len(args.query.strip()) < MIN_QUERY_LENGTH:
+        raise CliError(f"type at least {MIN_QUERY_LENGTH} characters to search", EXIT_USAGE)
 
     def action(session):
         return search_patrons(session, args.query, reveal=args.reveal)

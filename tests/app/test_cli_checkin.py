@@ -162,3 +162,29 @@ def test_real_entry_point(database_url_text, door):
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.strip().count("\n") == 0
+
+
+def test_patron_search(capsys, sessions, database_url_text, door):
+    with sessions() as session:
+        make_patron(session, "José", "Álvarez", email="jose@example.com", phone="+1 555 123 7890")
+        session.commit()
+    url = database_url_text
+
+    code, data = run_json(capsys, url, "patron", "search", "jose")
+    assert code == 0 and data["outcome"] == "found"
+    [hit] = data["results"]
+    assert (hit["firstName"], hit["lastName"]) == ("José", "Álvarez")
+    assert hit["email"] != "jose@example.com" and hit["email"].endswith("@example.com")
+    assert "7890" in hit["phone"] and "555" not in hit["phone"]
+
+    code, data = run_json(capsys, url, "patron", "search", "jose", "--reveal")
+    assert data["results"][0]["email"] == "jose@example.com"
+
+    code, out, _ = run(capsys, url, "patron", "search", "Álv")
+    assert code == 0 and "José" in out and "jose@example.com" not in out
+
+    code, data = run_json(capsys, url, "patron", "search", "zzzz")
+    assert (code, data["outcome"], data["results"]) == (3, "not_found", [])
+
+    code, out, err = run(capsys, url, "patron", "search", "j")
+    assert code == 2 and out == "" and "at least 2 characters" in err
