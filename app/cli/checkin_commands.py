@@ -1,4 +1,5 @@
-"""`credopass checkin|checkout|register|undo EVENT CODE` and `credopass patron show|search`.
+"""`credopass checkin|checkout|register|undo EVENT CODE`, `credopass walkin EVENT --first-name
+.. --last-name .. --email .. [--phone ..]` and `credopass patron show CODE|search QUERY`.
 
 EVENT is an event UUID or the exact name of a scheduled/ongoing event; CODE is a patron's pass
 code (UUID) or exact email. Exit 0 for a success or an idempotent repeat, 3 for a refusal,
@@ -15,6 +16,7 @@ from app.event_lookup import resolve_event
 from app.identify import identify, loggable_code
 from app.outcomes import CheckInResult, Outcome, PatronStatus
 from app.search import MIN_QUERY_LENGTH, search_patrons
+from app.walk_in import walk_in
 from db.session import run_in_transaction
 
 DEFAULT_STATION = "cli"
@@ -47,6 +49,18 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         help="allow undoing a check-in from another station or older than the undo window",
     )
     p.set_defaults(handler=cmd_undo)
+
+    p = subparsers.add_parser(
+        "walkin", help="add a patron at the door and check them in", parents=[common]
+    )
+    p.add_argument("event", metavar="EVENT", help="event id, or exact name of an open event")
+    p.add_argument("--first-name", required=True, metavar="NAME")
+    p.add_argument("--last-name", required=True, metavar="NAME")
+    p.add_argument("--email", required=True, metavar="EMAIL")
+    p.add_argument("--phone", metavar="PHONE", help="optional; 7 to 15 digits")
+    p.add_argument("--station", default=DEFAULT_STATION, metavar="NAME")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=cmd_walk_in)
 
     patron = subparsers.add_parser("patron", help="look up patrons", parents=[common])
     sub = patron.add_subparsers(dest="patron_command", metavar="PATRON_COMMAND")
@@ -87,6 +101,22 @@ def cmd_undo(args, context) -> int:
             station=args.station,
             supervisor=args.supervisor,
             method="cli",
+        )
+
+    return _report(args, run_in_transaction(context.database().sessions, action))
+
+
+def cmd_walk_in(args, context) -> int:
+    def action(session):
+        event = resolve_event(session, args.event)
+        return walk_in(
+            session,
+            event.id,
+            args.first_name,
+            args.last_name,
+            args.email,
+            args.phone,
+            station=args.station,
         )
 
     return _report(args, run_in_transaction(context.database().sessions, action))

@@ -188,3 +188,18 @@ def test_patron_search(capsys, sessions, database_url_text, door):
 
     code, out, err = run(capsys, url, "patron", "search", "j")
     assert code == 2 and out == "" and "at least 2 characters" in err
+
+
+def test_walk_in_command(capsys, database_url_text, door):
+    url = database_url_text
+    base = ["walkin", "Sunday Service", "--first-name", " Ana ", "--last-name", "Lima"]
+    code, data = run_json(capsys, url, *base, "--email", "Ana@Example.com", "--phone", "5551234567")
+    assert (code, data["outcome"], data["points"]) == (0, "checked_in", 10)
+    assert data["patron"]["firstName"] == "Ana"
+
+    code, data = run_json(capsys, url, *base, "--email", "ana@example.com")
+    assert (code, data["outcome"]) == (0, "already_checked_in")
+
+    code, out, err = run(capsys, url, *base, "--email", "ana@", "--phone", "12")
+    assert code == 2 and out == ""
+    assert "email: " in err and "phone: " in err and len(err.strip().splitlines()) == 1
