@@ -263,21 +263,20 @@ class _CsvWriter:
         self._writer.writerow(columns)
 
     def write_rows(self, rows, formatters) -> None:
-        pairs = list(enumerate(formatters))
-        self._writer.writerows([_csv_cell(f(row[i])) for i, f in pairs] for row in rows)
+        # csv writes None as an empty cell; only booleans need words. Columns whose values go
+        # out as they are skip the call (most of the cost of a million-row export is per cell).
+        fs = [_csv_bool if f is _bool else f for f in formatters]
+        if all(f is _same for f in fs):
+            self._writer.writerows(rows)
+            return
+        self._writer.writerows([f(v) for f, v in zip(fs, row, strict=True)] for row in rows)
 
     def finish(self) -> None:
         pass
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return value
+def _csv_bool(value):
+    return None if value is None else ("true" if value else "false")
 
 
 class _JsonWriter:
