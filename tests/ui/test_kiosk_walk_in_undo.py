@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from app.outcomes import Outcome
+from app.settings import UNDO_WINDOW_SECONDS, set_setting
 from db.models import Attendance, User
 from tests.ui.kiosk_support import close_door, open_door, scan
 from ui.kiosk.banner import BannerState
@@ -113,3 +114,18 @@ def test_undo_is_no_longer_offered_after_sixty_seconds(qtbot, door):
     QTest.keySequence(door.screen.input, QKeySequence(QKeySequence.StandardKey.Undo))
     assert not door.screen.undo.isVisible()
     assert door.attendance(door.jane_id).attended
+
+
+def test_undo_window_follows_the_shared_setting(qtbot, sessions):
+    with sessions.begin() as session:
+        set_setting(session, UNDO_WINDOW_SECONDS, 10)
+    door = open_door(qtbot, sessions)
+    try:
+        qtbot.waitUntil(lambda: door.screen.undo.seconds == 10, timeout=5000)
+        scan(qtbot, door, str(door.jane_id))
+        assert "(10 s)" in door.screen.undo_button.text()
+        door.clock.advance(11)
+        door.screen.undo.tick()
+        assert not door.screen.undo_button.isVisible()
+    finally:
+        close_door(door)

@@ -21,6 +21,7 @@ from app.kiosk_queries import (
     patron_with_email,
     search_cards,
 )
+from app.settings import undo_window_seconds
 from app.validation import validate_walk_in
 from app.walk_in import walk_in
 from db.types import utcnow
@@ -55,6 +56,8 @@ def explain_failure(error: BaseException | None, what: str) -> str:
 class KioskController(QObject):
     # emitted when the open events were loaded: (events, the default event or None)
     events_loaded = Signal(list, object)
+    # emitted with the undo window setting (seconds), read together with the events
+    undo_window_loaded = Signal(int)
     # emitted when loading the events failed: a sentence to show
     events_failed = Signal(str)
     # emitted when a headcount arrived: (event id, Headcount)
@@ -122,14 +125,15 @@ class KioskController(QObject):
 
         def job(session):
             events = open_events(session)
-            return events, default_event(events, utcnow())
+            return events, default_event(events, utcnow()), undo_window_seconds(session)
 
         self._submit(job, self._on_events_result, self._on_events_error, write=False)
 
     def _on_events_result(self, result) -> None:
         self._events_in_flight = False
         self._succeeded()
-        events, chosen = result
+        events, chosen, undo_seconds = result
+        self.undo_window_loaded.emit(int(undo_seconds))
         self.events_loaded.emit(events, chosen)
 
     def _on_events_error(self, error) -> None:

@@ -12,9 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
-    QLabel,
     QListView,
     QPushButton,
     QVBoxLayout,
@@ -25,11 +23,12 @@ from app.kiosk_queries import KioskEvent, PatronCard
 from app.outcomes import CheckInResult, Outcome
 from ui.kiosk.banner import BannerState, ResultBanner
 from ui.kiosk.controller import KioskController
+from ui.kiosk.event_bar import EventBar
 from ui.kiosk.results_model import PatronResultsModel
 from ui.kiosk.scan_input import RepeatGuard, ScanInput, scan_code
 from ui.kiosk.status_line import StatusLine
 from ui.kiosk.style import kiosk_style_sheet
-from ui.kiosk.texts import banner_for, event_choice_label, event_line
+from ui.kiosk.texts import banner_for
 from ui.kiosk.undo import UndoPanel
 from ui.kiosk.walk_in_flow import WalkInFlow
 from ui.worker import DbWorker
@@ -65,7 +64,7 @@ class CheckInScreen(QWidget):
         station: str,
         clock: Callable[[], float] = time.monotonic,
         banner_ms: int = 3000,
-        undo_seconds: float = 60.0,
+        undo_seconds: float | None = None,
         search_delay_ms: int = SEARCH_DELAY_MS,
         refresh_ms: int = REFRESH_MS,
         parent: QWidget | None = None,
@@ -80,7 +79,9 @@ class CheckInScreen(QWidget):
         self._results_query: str | None = None
         self._enter_pending = False
         self._build(location, station, banner_ms)
-        self.undo = UndoPanel(self, clock=clock, seconds=undo_seconds)
+        # None: follow the shared `undo_window_seconds` setting (read with the events).
+        self.undo = UndoPanel(self, clock=clock, seconds=undo_seconds or 60.0)
+        self._undo_from_setting = undo_seconds is None
         self.undo.confirmed.connect(self._on_undo_confirmed)
         self.undo.closed.connect(self.refocus)
         self.layout().insertWidget(self.layout().indexOf(self.actions_row_widget) + 1, self.undo)
@@ -102,6 +103,7 @@ class CheckInScreen(QWidget):
 
         c = self.controller
         c.events_loaded.connect(self._on_controller_events_loaded)
+        c.undo_window_loaded.connect(self._on_controller_undo_window_loaded)
         c.events_failed.connect(self._on_controller_events_failed)
         c.headcount_loaded.connect(self._on_controller_headcount_loaded)
         c.search_finished.connect(self._on_controller_search_finished)
@@ -116,23 +118,10 @@ class CheckInScreen(QWidget):
     # -- layout -----------------------------------------------------------------------------------
 
     def _build(self, location: str, station: str, banner_ms: int) -> None:
-        self.event_combo = QComboBox()
-        self.event_combo.setObjectName("kioskEventPicker")
-        self.event_combo.setAccessibleName("Event")
-        self.event_combo.setPlaceholderText("Choose an event")
-        self.event_combo.setMinimumContentsLength(18)
-        self.event_combo.activated.connect(self._on_event_combo_activated)
-        self.event_details = QLabel("")
-        self.event_details.setObjectName("kioskEventDetails")
-        self.headcount_label = QLabel("")
-        self.headcount_label.setObjectName("kioskHeadcount")
-        self.headcount_label.setAccessibleName("Headcount")
-        self.headcount_label.setAlignment(
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        )
-        top = QHBoxLayout()
-        top.addWidget(self.event_combo, 3)
-        top.addWidget(self.headcount_label, 2)
+        self.event_bar = EventBar()
+        self.event_bar.event_picked.connect(self._on_event_bar_event_picked)
+        self.event_combo = self.event_bar.combo
+        self.headcount_label = self.event_bar.headcount
 
         self.input = ScanInput()
         self.input.textChanged.connect(self._on_input_text_changed)
@@ -169,8 +158,7 @@ class CheckInScreen(QWidget):
         self.status_line = StatusLine(location, station)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.event_details)
+        layout.addWidget(self.event_bar)
         layout.addWidget(self.input)
         layout.addWidget(self.results_view)
         layout.addWidget(self.banner, 1)
@@ -199,16 +187,13 @@ class CheckInScreen(QWidget):
     def _on_controller_events_loaded(self, events: list, default) -> None:
         keep = self.event.id if self.event else None
         self.events = events
-        self.event_combo.blockSignals(True)
-        self.event_combo.clear()
-        for i, event in enumerate(events):
-            if i > 0 and events[i - 1].today and not event.today:
-                self.event_combo.insertSeparator(self.event_combo.count())
-            self.event_combo.addItem(event_choice_label(event), str(event.id))
-        self.event_combo.blockSignals(False)
-        chosen = next((e for e in events if e.id == keep), None) or default
-        self._choose_event(chosen)
+        self.event_bar.set_events(events)
+        self._choose_event(next((e for e in events if e.id == keep), None) or default)
         self.events_changed.emit(events)
+
+    def _on_controller_undo_window_loaded(self, seconds: int) -> None:
+        if self._undo_from_setting:
+            self.undo.seconds = float(seconds)
 
     def reload_events(self, *_args) -> None:
         """Ask for the open events again (after demo data was loaded, or an organizer's edit)."""
@@ -217,9 +202,8 @@ class CheckInScreen(QWidget):
     def _on_controller_events_failed(self, message: str) -> None:
         self.banner.set_ready_text("Waiting for the database…", message)
 
-    def _on_event_combo_activated(self, index: int) -> None:
-        event_id = self.event_combo.itemData(index)
-        self._choose_event(next((e for e in self.events if str(e.id) == event_id), None))
+    def _on_event_bar_event_picked(self, event: KioskEvent) -> None:
+        self._choose_event(event)
         self.refocus()
 
     def choose_event(self, event_id: uuid.UUID) -> None:
@@ -228,21 +212,14 @@ class CheckInScreen(QWidget):
 
     def _choose_event(self, event: KioskEvent | None) -> None:
         self.event = event
-        index = self.event_combo.findData(str(event.id)) if event else -1
-        self.event_combo.setCurrentIndex(index)
-        self.headcount_label.clear()
-        if event is None:
-            self.event_details.setText(
-                "No event today. Choose one above." if self.events else "No open events."
-            )
-        else:
-            self.event_details.setText(event_line(event))
+        self.event_bar.show_event(event)
+        if event is not None:
             self.controller.refresh_headcount(event.id)
         self._update_ready_text()
 
     def _on_controller_headcount_loaded(self, event_id, count) -> None:
         if self.event is not None and event_id == self.event.id:
-            self.headcount_label.setText(count.summary())
+            self.event_bar.show_headcount(count)
 
     def _on_refresh_timer_timeout(self) -> None:
         if not self.events or not self.controller.reachable:
