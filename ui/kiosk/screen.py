@@ -229,7 +229,9 @@ class CheckInScreen(QWidget):
 
     def _update_ready_text(self) -> None:
         if self.event is None:
-            self.banner.set_ready_text("Choose an event", "Pick today's event above to start.")
+            self.banner.set_ready_text(
+                "Choose an event", "Pick the event in the list above to start."
+            )
         elif self.checkout_mode:
             self.banner.set_ready_text("Check-out: scan a pass", f"{self.event.name}")
         else:
