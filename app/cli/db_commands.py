@@ -12,7 +12,6 @@ from sqlalchemy import func, inspect, select
 
 from app.cli import generate_command
 from app.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
-from app.database import connect
 from db import adopt, migrate
 from db.engine import create_app_engine, sqlite_url
 from db.models import Base
@@ -235,7 +234,7 @@ def cmd_reset(args, context) -> int:
             f"{target.url.host} is not this machine; add --force to reset a shared database",
             EXIT_USAGE,
         )
-    database = connect(target)
+    database = context.database(managed=False)  # closed by run_command
     migrate.drop_everything(database.engine)
     migrate.upgrade(database.engine)
     print(f"Reset {database.location}: all tables re-created, empty.")
