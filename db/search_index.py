@@ -295,6 +295,7 @@ def rebuild_search_index(session: Session, *, batch_size: int = 20000) -> int:
             'PRIMARY KEY (kind, key, "patronId")'
         )
         _PATRON_ID_INDEX.create(connection)
+        connection.exec_driver_sql("ANALYZE patron_search")  # fresh statistics for the planner
     return total
 
 
