@@ -77,7 +77,7 @@ class PatronMatch:
 
 @dataclass(frozen=True)
 class _Plan:
-    """The folded forms of one query, per kind of key (None: not tried as that kind)."""
+    """The folded forms of one query, per kind of key (a kind left out is not tried)."""
 
     code: uuid.UUID | None
     queries: dict[str, str]
