@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.events.audit import DEFAULT_ACTOR, Actor, record
 from app.events.queries import EventRow, checked_in_count, get_event_row
 from app.events.validation import MAX_TEXT, EventInput, validate_event
+from app.search import search_patrons
 from db.models import Attendance, Event, User
 
 
@@ -47,22 +48,14 @@ def _host_exists(session: Session, host_id: uuid.UUID | None) -> None:
 
 
 def find_hosts(session: Session, query: str, *, limit: int = 20) -> list[HostChoice]:
-    """People whose first name, last name, "first last" or email start with the words typed."""
-    words = (query or "").strip().lower().split()
-    if not words:
-        return []
-    statement = select(User.id, User.first_name, User.last_name, User.email)
-    full = func.lower(User.first_name + " " + User.last_name)
-    whole = " ".join(words)
-    statement = statement.where(
-        or_(
-            full.startswith(whole, autoescape=True),
-            func.lower(User.last_name).startswith(whole, autoescape=True),
-            User.email.startswith(whole, autoescape=True),
-        )
-    )
-    rows = session.execute(statement.order_by(User.first_name, User.last_name).limit(limit))
-    return [HostChoice(r.id, f"{r.first_name} {r.last_name}", r.email) for r in rows]
+    """People for the host (or supervisor check-in) picker, found by name or email the way the
+    kiosk finds them (accent- and case-insensitive, exact matches first). Organizers see full
+    emails. A pasted id is not a way to pick someone here, so scan-code hits are left out."""
+    return [
+        HostChoice(m.id, f"{m.first_name} {m.last_name}", m.email or "")
+        for m in search_patrons(session, query, limit=limit, reveal=True)
+        if m.matched_by != "code"
+    ]
 
 
 def resolve_host(session: Session, text: str) -> HostChoice:

@@ -172,3 +172,9 @@ def test_today_means_the_local_calendar_day(session, host):
     make_event(session, host, "Morning", start=datetime(2026, 12, 6, 15, 0, tzinfo=UTC))
     now = datetime(2026, 12, 6, 14, 0, tzinfo=UTC)
     assert [r.name for r in list_events(session, when="today", now=now, tz=tz)] == ["Morning"]
+
+
+def test_host_search_ignores_accents_and_shows_full_email(session, host):
+    make_user(session, "José", "Núñez", "jose@example.com")
+    found = find_hosts(session, "jose nu")
+    assert [(h.name, h.email) for h in found] == [("José Núñez", "jose@example.com")]
