@@ -309,10 +309,12 @@ class TableBrowser(QWidget):
         if isinstance(error, EditsRejected):
             self.model.set_errors(error.cells)
             messages = list(error.rows.values())
-            count = len(error.cells)
-            messages.insert(0, f"Nothing was saved: {count} value{'s' if count != 1 else ''} "
-                            "need correcting (hover a red cell for why).")  # fmt: skip
-            self.status.setText(" ".join(messages))
+            if error.cells:
+                (_key, column), first = next(iter(error.cells.items()))
+                count = len(error.cells)
+                more = f" ({count} values to correct; hover a red cell)" if count > 1 else ""
+                messages.insert(0, f"{column}: {first}{more}")
+            self.status.setText("Nothing was saved. " + " ".join(messages))
         else:
             self.status.setText(f"Nothing was saved: {describe_error(error)}")
 
