@@ -25,8 +25,8 @@ from datetime import datetime
 from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 
+from db.guide_checks import GUIDE_CHECKS, CheckViolation, check_constraints, find_violations
 from db.migrate import alembic_config
-from db.models import EVENT_STATUSES, LOYALTY_TIERS
 
 ADOPTED_REVISION = "0001_initial"  # the revision whose schema equals the guide's
 
@@ -114,26 +114,6 @@ GUIDE_DEFAULTS = {
 }
 
 
-@dataclass(frozen=True)
-class GuideCheck:
-    name: str
-    table: str
-    column: str
-    values: tuple[str, ...]
-    label_column: str  # what identifies a row to a person
-
-    @property
-    def sql(self) -> str:
-        quoted = ", ".join(f"'{v}'" for v in self.values)
-        return f'"{self.column}" IN ({quoted})'
-
-
-GUIDE_CHECKS = (
-    GuideCheck("ck_events_status", "events", "status", EVENT_STATUSES, "name"),
-    GuideCheck("ck_loyalty_tier", "loyalty", "tier", LOYALTY_TIERS, "description"),
-)
-
-
 class AdoptionRefused(Exception):
     """The database is not one this version can adopt; nothing was changed."""
 
@@ -157,19 +137,6 @@ class MergedAttendance:
             f"{self.event_name!r} -> kept {self.kept_id} (check-in {check_in}, "
             f"attended={self.attended}); removed {', '.join(map(str, self.removed_ids))}"
         )
-
-
-@dataclass(frozen=True)
-class CheckViolation:
-    check: str  # constraint name
-    table: str
-    row_id: uuid.UUID
-    label: str
-    column: str
-    value: str
-
-    def describe(self) -> str:
-        return f"{self.table} {self.row_id} ({self.label!r}): {self.column} = {self.value!r}"
 
 
 @dataclass
@@ -439,7 +406,7 @@ def _align_indexes(connection: Connection, report: AdoptionReport) -> None:
 
 
 def _add_checks(connection: Connection, report: AdoptionReport) -> list[CheckViolation]:
-    existing = _check_constraints(connection)
+    existing = check_constraints(connection)
     violations: list[CheckViolation] = []
     for check in GUIDE_CHECKS:
         if check.name in existing:
@@ -457,80 +424,3 @@ def _add_checks(connection: Connection, report: AdoptionReport) -> list[CheckVio
         )
         violations += bad
     return violations
-
-
-def _check_constraints(connection: Connection) -> dict[str, bool]:
-    """Name -> validated, for the CHECK constraints on the guide's tables."""
-    rows = connection.execute(
-        text(
-            "SELECT c.conname, c.convalidated FROM pg_constraint c "
-            "JOIN pg_class t ON t.oid = c.conrelid "
-            "JOIN pg_namespace n ON n.oid = t.relnamespace "
-            "WHERE c.contype = 'c' AND n.nspname = current_schema()"
-        )
-    ).all()
-    return {name: validated for name, validated in rows}
-
-
-def find_violations(connection: Connection, check: GuideCheck) -> list[CheckViolation]:
-    rows = connection.execute(
-        text(
-            f'SELECT id, "{check.label_column}", "{check.column}" FROM {check.table} '
-            f'WHERE "{check.column}" IS NOT NULL AND NOT ({check.sql}) ORDER BY id'
-        )
-    ).all()
-    return [
-        CheckViolation(check.name, check.table, row[0], str(row[1]), check.column, str(row[2]))
-        for row in rows
-    ]
-
-
-def fix_hint(violations: list[CheckViolation]) -> list[str]:
-    """How to fix each kind of violation, in words and SQL."""
-    hints = []
-    for check in GUIDE_CHECKS:
-        if any(v.check == check.name for v in violations):
-            hints.append(
-                f"set {check.table}.{check.column} to one of {', '.join(check.values)}"
-                + (" (or NULL)" if check.column == "tier" else "")
-                + f', e.g. UPDATE {check.table} SET "{check.column}" = '
-                f"'{check.values[0]}' WHERE id = '<id>';"
-            )
-    hints.append("then run `credopass db upgrade` again to enforce the rule on the old rows too")
-    return hints
-
-
-def validate_pending_checks(engine: Engine) -> tuple[list[str], list[CheckViolation]]:
-    """VALIDATE the guide's CHECK constraints left NOT VALID by an adoption, when their rows
-    have been fixed. Returns (validated names, violations still in the way)."""
-    if engine.dialect.name != "postgresql":
-        return [], []
-    validated: list[str] = []
-    remaining: list[CheckViolation] = []
-    with engine.begin() as connection:
-        existing = _check_constraints(connection)
-        for check in GUIDE_CHECKS:
-            if existing.get(check.name, True):
-                continue
-            bad = find_violations(connection, check)
-            if bad:
-                remaining += bad
-                continue
-            connection.exec_driver_sql(
-                f'ALTER TABLE {check.table} VALIDATE CONSTRAINT "{check.name}"'
-            )
-            validated.append(check.name)
-    return validated, remaining
-
-
-def unenforced_checks(engine: Engine) -> dict[str, int]:
-    """The guide's CHECKs still NOT VALID after an adoption -> rows that break them now."""
-    if engine.dialect.name != "postgresql":
-        return {}
-    with engine.connect() as connection:
-        existing = _check_constraints(connection)
-        return {
-            check.name: len(find_violations(connection, check))
-            for check in GUIDE_CHECKS
-            if existing.get(check.name) is False
-        }

@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select
 
 from app.cli import generate_command
 from app.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
-from db import adopt, migrate
+from db import adopt, guide_checks, migrate
 from db.engine import create_app_engine, sqlite_url
 from db.models import Base
 from db.seed import seed_guide_data
@@ -95,7 +95,7 @@ def cmd_upgrade(args, context) -> int:
     else:
         with _revision_errors():
             migrate.upgrade(database.engine, args.revision)
-    validated, remaining = adopt.validate_pending_checks(database.engine)
+    validated, remaining = guide_checks.validate_pending_checks(database.engine)
     for name in validated:
         print(f"Every row now satisfies {name}; the rule is enforced on old rows too.")
     if remaining and status.state is not migrate.SchemaState.UNMANAGED:
@@ -141,7 +141,7 @@ def print_adoption(report: adopt.AdoptionReport) -> None:
         print_violations(report.violations)
 
 
-def print_violations(violations: list[adopt.CheckViolation]) -> None:
+def print_violations(violations: list[guide_checks.CheckViolation]) -> None:
     columns = sorted({f"{v.table}.{v.column}" for v in violations})
     print(
         f"{len(violations)} row(s) break the allowed values of {' and '.join(columns)}; they were "
@@ -150,7 +150,7 @@ def print_violations(violations: list[adopt.CheckViolation]) -> None:
     for violation in violations:
         print(f"  - {violation.describe()}")
     print("How to fix:")
-    for hint in adopt.fix_hint(violations):
+    for hint in guide_checks.fix_hint(violations):
         print(f"  {hint}")
 
 
@@ -202,7 +202,7 @@ def cmd_check(args, context) -> int:
         problems += [f"{database.backend} database vs models: {d}" for d in diffs]
     else:
         print(f"note: configured database not compared. {status.explain()}")
-    for name, rows in adopt.unenforced_checks(database.engine).items():
+    for name, rows in guide_checks.unenforced_checks(database.engine).items():
         print(
             f"note: {name} is checked on new writes only: {rows} old row(s) break it. Fix them "
             "and run `credopass db upgrade` to enforce it on every row."
