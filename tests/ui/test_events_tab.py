@@ -274,3 +274,18 @@ def test_timer_does_not_pile_up_or_lose_the_selection(qtbot, sessions):
     finally:
         scene.tab.shutdown()
         scene.worker.shutdown()
+
+
+def test_models_announce_changed_cells_or_reset(qtbot, qtmodeltester, scene):
+    model = EventListModel(TZ)
+    rows = scene.tab.model.rows()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    changed = [rows[0].__class__(**{**rows[0].__dict__, "checked_in": 99}), *rows[1:]]
+    with qtbot.waitSignal(model.dataChanged, timeout=1000):
+        model.set_rows(changed)
+    assert model.data(model.index(0, 5)) == "99"
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        model.set_rows(changed[1:])
+    assert model.rowCount() == len(rows) - 1
+    qtmodeltester.check(model)

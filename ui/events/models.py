@@ -30,9 +30,23 @@ class _RowsModel(QAbstractTableModel):
         self._tz = tz
 
     def set_rows(self, rows: list) -> None:
+        """Show new rows. A refresh that brings the same people or events in the same order
+        only announces changed cells, so the view keeps its selection and scroll position."""
+        rows = list(rows)
+        if rows == self._rows:
+            return
+        same_keys = [self.key(r) for r in rows] == [self.key(r) for r in self._rows]
+        if same_keys and rows:
+            self._rows = rows
+            last = self.index(len(rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            return
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = rows
         self.endResetModel()
+
+    def key(self, row):
+        raise NotImplementedError
 
     def rows(self) -> list:
         return list(self._rows)
@@ -90,6 +104,9 @@ class EventListModel(_RowsModel):
             return "No limit" if row.capacity is None else f"{row.capacity:,}"
         return f"{row.checked_in:,}"
 
+    def key(self, row: EventRow):
+        return row.id
+
     def index_of(self, event_id) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == event_id), -1)
 
@@ -107,6 +124,9 @@ class AttendanceModel(_RowsModel):
         if column == 3:
             return format_local(row.check_in_time, self._tz, "%H:%M:%S")
         return format_local(row.check_out_time, self._tz, "%H:%M:%S")
+
+    def key(self, row: AttendanceRow):
+        return row.patron_id
 
     def index_of(self, patron_id) -> int:
         return next((i for i, r in enumerate(self._rows) if r.patron_id == patron_id), -1)
