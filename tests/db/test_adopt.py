@@ -90,6 +90,16 @@ INLINE_NAMES = {
     'ADD CONSTRAINT "attendance_eventId_events_id_fk"': "ADD",
 }
 
+# A hand-maintained database that drifted: an FK without CASCADE, a lost index, a lost default.
+DRIFTED = {
+    'REFERENCES "users"("id") ON DELETE cascade ON UPDATE no action;\nALTER TABLE "attendance"': (
+        'REFERENCES "users"("id") ON DELETE no action;\nALTER TABLE "attendance"'
+    ),
+    'CREATE INDEX "idx_loyalty_tier" ON "loyalty" USING btree ("tier");\n': "",
+    '"points" integer DEFAULT 0,': '"points" integer,',
+}
+VARIANTS = {"drizzle": {}, "inline": INLINE_NAMES, "drifted": DRIFTED}
+
 JOHN, JANE, JOHN2, HOST = (uuid.UUID(int=i) for i in (1, 2, 3, 4))
 SERVICE, PICNIC = uuid.UUID(int=10), uuid.UUID(int=11)
 DUP_EARLY, DUP_LATE, DUP_NULL, SINGLE = (uuid.UUID(int=i) for i in (20, 21, 22, 23))
@@ -198,13 +208,12 @@ def _run(capsys, url: str, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("names", ["drizzle", "inline"])
+@pytest.mark.parametrize("names", sorted(VARIANTS))
 def test_upgrade_adopts_the_original_database(original, database_url_text, capsys, names):
     schema_sql = ORIGINAL_SCHEMA
-    if names == "inline":
-        for old, new in INLINE_NAMES.items():
-            assert old in schema_sql
-            schema_sql = schema_sql.replace(old, new)
+    for old, new in VARIANTS[names].items():
+        assert old in schema_sql, old
+        schema_sql = schema_sql.replace(old, new)
     _build(original, schema_sql)
     assert migrate.schema_status(original).state is migrate.SchemaState.UNMANAGED
 
@@ -250,6 +259,10 @@ def test_upgrade_adopts_the_original_database(original, database_url_text, capsy
     assert "__drizzle_migrations" in inspect(original).get_table_names(), "left alone"
     if names == "inline":
         assert "renamed constraint users.users_email_key to users_email_unique" in out
+    if names == "drifted":
+        assert "foreign key events.hostId -> users now ON DELETE CASCADE" in out
+        assert "created index idx_loyalty_tier" in out
+        assert "default of loyalty.points set to 0" in out
 
     code, out, _ = _run(capsys, database_url_text, "check")
     assert code == 0, out
@@ -279,6 +292,13 @@ def test_upgrade_adopts_the_original_database(original, database_url_text, capsy
             )
         ).scalar_one()
     assert pending == 0
+
+    # the cascades of the guide hold (the drifted variant had lost one)
+    with original.begin() as connection:
+        connection.execute(text("DELETE FROM users WHERE id = :h"), {"h": HOST})
+        left = connection.execute(text("SELECT count(*) FROM events")).scalar_one()
+        left += connection.execute(text("SELECT count(*) FROM attendance")).scalar_one()
+    assert left == 0
 
 
 def test_clean_original_is_adopted_with_valid_checks(original, database_url_text, capsys):
