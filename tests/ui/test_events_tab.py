@@ -233,6 +233,13 @@ def test_delete_with_attendance_is_refused_and_explained(qtbot, scene):
     assert "cancel it instead" in tab.message.text()
     with scene.sessions() as s:
         assert s.get(Event, scene.today_id) is not None
+    offer = tab.actions.refusal_box  # Cancel is offered instead
+    qtbot.waitUntil(offer.isVisible, timeout=2000)
+    cancel = next(b for b in offer.buttons() if b.text().startswith("Cancel event"))
+    qtbot.mouseClick(cancel, CLICK)
+    qtbot.waitUntil(lambda: tab.actions.cancel_dialog is not None, timeout=2000)
+    qtbot.waitUntil(tab.actions.cancel_dialog.isVisible, timeout=2000)
+    tab.actions.cancel_dialog.reject()
 
 
 def test_no_on_the_confirmation_deletes_nothing(qtbot, scene):

@@ -13,6 +13,7 @@ from app.events import (
     Actor,
     EventRow,
     StatusAction,
+    allowed_actions,
     change_status,
     delete_event,
     duplicate_event,
@@ -37,6 +38,7 @@ class EventActions(QObject):
         self.repeat_dialog: RepeatDialog | None = None
         self.cancel_dialog: CancelDialog | None = None
         self.confirm_box: QMessageBox | None = None
+        self.refusal_box: QMessageBox | None = None
 
     def _on_failed(self, error) -> None:
         self.finished.emit(f"Not done: {describe_error(error)}", None)
@@ -98,9 +100,26 @@ class EventActions(QObject):
         actor = self._actor
         self._worker.submit(
             lambda s: delete_event(s, event.id, actor=actor),
-            lambda result: self.finished.emit(result.message, None),
+            lambda result: self._on_deleted(event, result),
             self._on_failed,
         )
+
+    def _on_deleted(self, event: EventRow, result) -> None:
+        self.finished.emit(result.message, None if result.deleted else event.id)
+        if result.deleted or StatusAction.CANCEL not in allowed_actions(event.status):
+            return
+        # Refused because people came or registered: offer the way that keeps their record.
+        self.refusal_box = QMessageBox(
+            QMessageBox.Icon.Information, "Cannot delete", result.message, parent=self._window
+        )
+        cancel = self.refusal_box.addButton("Cancel event…", QMessageBox.ButtonRole.AcceptRole)
+        self.refusal_box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+        self.refusal_box.buttonClicked.connect(
+            lambda button: (
+                self.change_status(event, StatusAction.CANCEL) if button is cancel else None
+            )
+        )
+        self.refusal_box.open()
 
     def change_status(self, event: EventRow, action: StatusAction) -> None:
         if action is StatusAction.CANCEL:
