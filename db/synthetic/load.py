@@ -1,14 +1,16 @@
 """Bulk loading: COPY on PostgreSQL, batched executemany in one transaction on SQLite.
 
-Both work on the raw DBAPI connection: the ORM would build a million objects to write rows we
-already have as tuples. Either everything is written or nothing is (one transaction).
+Rows go through the DBAPI connection underneath a SQLAlchemy Connection: the ORM would build a
+million objects to write rows we already have as tuples, while the SQLAlchemy Connection keeps
+one transaction around the whole load and the search-key step that follows it, so either
+everything is written, searchable, or nothing is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from db.synthetic.progress import Progress
 
@@ -24,8 +26,17 @@ def _quoted(names: Iterable[str]) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def load(engine: Engine, tables: Tables, progress: Progress, *, empty: bool) -> None:
-    """Write every table's batches in one transaction.
+def load(
+    engine: Engine,
+    tables: Tables,
+    progress: Progress,
+    *,
+    empty: bool,
+    before: Callable[[Connection], None] | None = None,
+    after: Callable[[Connection], None] | None = None,
+) -> None:
+    """Write every table's batches in one transaction, with `before(connection)` and
+    `after(connection)` run inside it (the search index's triggers and keys).
 
     When the tables start `empty`, their secondary indexes (and on PostgreSQL their unique and
     foreign-key constraints) are dropped first and re-created, under the same names and
@@ -35,47 +46,53 @@ def load(engine: Engine, tables: Tables, progress: Progress, *, empty: bool) -> 
     backends. Appending keeps them (rebuilding a big table's indexes would cost more).
     """
     tables = list(tables)
-    if engine.dialect.name == "postgresql":
-        _load_postgresql(engine, tables, progress, empty)
-    else:
-        _load_sqlite(engine, tables, progress, empty)
+    names = [t[0] for t in tables]
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect() as connection:
+        if not postgres:  # take the write lock up front, as every writer of the app does
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            driver = connection.connection.driver_connection
+            if before is not None:
+                before(connection)
+            if postgres:
+                _copy_postgresql(driver, tables, names, progress, empty)
+            else:
+                _insert_sqlite(driver, tables, names, progress, empty)
+            if after is not None:
+                after(connection)
+            progress.phase("commit")
+        if postgres:
+            progress.phase("analyze")
+            # Fresh statistics, so the planner knows the tables now hold millions of rows.
+            with connection.begin():
+                for table in names:
+                    connection.exec_driver_sql(f'ANALYZE "{table}"')
 
 
-def _load_sqlite(engine: Engine, tables: Tables, progress: Progress, empty: bool) -> None:
+def _insert_sqlite(driver, tables: Tables, names: list[str], progress, empty: bool) -> None:
     # Durability settings stay as the app has them (WAL, synchronous=FULL): with one transaction
     # there is one commit, so they cost a single fsync, and a crash leaves the file as it was.
-    raw = engine.raw_connection()
+    cursor = driver.cursor()
+    (default_cache,) = cursor.execute("PRAGMA cache_size").fetchone()
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_BULK_CACHE_KIB}")
     try:
-        connection = raw.driver_connection
-        cursor = connection.cursor()
-        (default_cache,) = cursor.execute("PRAGMA cache_size").fetchone()
-        cursor.execute(f"PRAGMA cache_size=-{SQLITE_BULK_CACHE_KIB}")
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-            indexes = _sqlite_indexes(cursor, [t[0] for t in tables]) if empty else []
-            for name, _sql in indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
-            for table, columns, batches in tables:
-                progress.phase(table)
-                marks = ", ".join("?" * len(columns))
-                sql = f'INSERT INTO "{table}" ({_quoted(columns)}) VALUES ({marks})'
-                for batch in batches():
-                    cursor.executemany(sql, batch)
-                    progress.advance(len(batch))
-            progress.phase("indexes")
-            for _name, sql in indexes:
-                cursor.execute(sql)
-            progress.phase("commit")
-            cursor.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                cursor.execute("ROLLBACK")
-            raise
-        finally:
-            cursor.execute(f"PRAGMA cache_size={default_cache}")
-            cursor.close()
+        indexes = _sqlite_indexes(cursor, names) if empty else []
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        for table, columns, batches in tables:
+            progress.phase(table)
+            marks = ", ".join("?" * len(columns))
+            sql = f'INSERT INTO "{table}" ({_quoted(columns)}) VALUES ({marks})'
+            for batch in batches():
+                cursor.executemany(sql, batch)
+                progress.advance(len(batch))
+        progress.phase("indexes")
+        for _name, sql in indexes:
+            cursor.execute(sql)
     finally:
-        raw.close()
+        cursor.execute(f"PRAGMA cache_size={default_cache}")
+        cursor.close()
 
 
 def _sqlite_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
@@ -116,42 +133,22 @@ def _postgresql_indexes(cursor, tables: list[str]) -> tuple[list[str], list[str]
     return list(reversed(drops)), [c for c in creates if c not in foreign] + foreign
 
 
-def _load_postgresql(engine: Engine, tables: Tables, progress: Progress, empty: bool) -> None:
-    raw = engine.raw_connection()
-    try:
-        connection = raw.driver_connection  # psycopg.Connection
-        try:
-            with connection.cursor() as cursor:
-                # The plan's timestamps are UTC wall-clock text: read them as UTC.
-                cursor.execute("SET LOCAL timezone = 'UTC'")
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
-                drops, creates = [], []
-                if empty:
-                    drops, creates = _postgresql_indexes(cursor, [t[0] for t in tables])
-                for statement in drops:
-                    cursor.execute(statement)
-                for table, columns, batches in tables:
-                    progress.phase(table)
-                    sql = f'COPY "{table}" ({_quoted(columns)}) FROM STDIN'
-                    with cursor.copy(sql) as copy:
-                        write_row = copy.write_row
-                        for batch in batches():
-                            for row in batch:
-                                write_row(row)
-                            progress.advance(len(batch))
-                progress.phase("indexes")
-                for statement in creates:
-                    cursor.execute(statement)
-                progress.phase("commit")
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-        progress.phase("analyze")
-        # Fresh statistics, so the planner knows the tables now hold millions of rows.
-        with connection.cursor() as cursor:
-            for table, _columns, _batches in tables:
-                cursor.execute(f'ANALYZE "{table}"')
-        connection.commit()
-    finally:
-        raw.close()
+def _copy_postgresql(driver, tables: Tables, names: list[str], progress, empty: bool) -> None:
+    with driver.cursor() as cursor:
+        # The plan's timestamps are UTC wall-clock text: read them as UTC.
+        cursor.execute("SET LOCAL timezone = 'UTC'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
+        drops, creates = _postgresql_indexes(cursor, names) if empty else ([], [])
+        for statement in drops:
+            cursor.execute(statement)
+        for table, columns, batches in tables:
+            progress.phase(table)
+            with cursor.copy(f'COPY "{table}" ({_quoted(columns)}) FROM STDIN') as copy:
+                write_row = copy.write_row
+                for batch in batches():
+                    for row in batch:
+                        write_row(row)
+                    progress.advance(len(batch))
+        progress.phase("indexes")
+        for statement in creates:
+            cursor.execute(statement)

@@ -14,7 +14,11 @@ TARGET_MS = 120_000
 def run(dataset) -> list[Result]:
     meta = dataset.meta
     when = "this run" if dataset.generated_now else f"cached data set, built {meta['generated_at']}"
-    note = f"{when}; search keys {meta['search_seconds']:.1f} s of it"
+    note = (
+        f"{when}; search keys {meta['search_seconds']:.1f} s of it; "
+        f"{meta.get('cpu_seconds', 0):.0f} s CPU in the loading process; "
+        f"load average {meta.get('load_average', 0):.1f} at the end"
+    )
     return [
         single(
             f"generate {dataset.scale:,} patrons + rows",

@@ -93,6 +93,8 @@ def open_dataset(
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "generate_seconds": round(report.seconds, 2),
         "search_seconds": round(report.search_seconds, 2),
+        "cpu_seconds": round(report.cpu_seconds, 2),
+        "load_average": os.getloadavg()[0],
         "awards": report.awards,
     }
     note_path.write_text(json.dumps(note, indent=2) + "\n", encoding="utf-8")

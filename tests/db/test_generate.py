@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -151,22 +152,41 @@ def test_a_database_with_data_is_refused_unless_appending(engine):
         assert c.scalar(select(func.count()).select_from(patron_search_stale)) == 0
 
 
-def test_the_load_keeps_every_index(engine):
+def test_the_load_keeps_every_index_and_trigger(engine):
     def index_names():
         with engine.connect() as c:
             if engine.dialect.name == "sqlite":
-                sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+                sql = "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"
             else:
                 sql = (
                     "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
                     "UNION ALL SELECT conname FROM pg_constraint c JOIN pg_namespace n "
-                    "ON n.oid = c.connamespace WHERE n.nspname = current_schema()"
+                    "ON n.oid = c.connamespace WHERE n.nspname = current_schema() "
+                    "UNION ALL SELECT tgname FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
+                    "JOIN pg_namespace n ON n.oid = r.relnamespace "
+                    "WHERE n.nspname = current_schema() AND NOT t.tgisinternal"
                 )
             return sorted(c.scalars(text(sql)))
 
     before = index_names()
+    assert any("trg_users_search" in name for name in before)
     generate(engine, Sizes(50, 5, 80), now=NOW)
     assert index_names() == before
+    # The search triggers are back: a patron written behind the app's back is noted stale.
+    with engine.begin() as c:
+        c.execute(
+            User.__table__.insert().values(
+                {
+                    "id": uuid.uuid4(),
+                    "email": "late@example.com",
+                    "firstName": "Late",
+                    "lastName": "Comer",
+                    "createdAt": NOW,
+                    "updatedAt": NOW,
+                }
+            )  # fmt: skip
+        )
+        assert c.scalar(select(func.count()).select_from(patron_search_stale)) == 1
 
 
 def test_cli_generates_and_refuses_a_second_run(engine, database_url_text, capsys):
