@@ -222,11 +222,16 @@ def _one_clear_line(result: subprocess.CompletedProcess, *words: str) -> str:
     return lines[0]
 
 
-def test_malformed_database_url():
-    result = credopass("db", "info", env={"DATABASE_URL": f"postgresql://u:{SECRET}@host:port/x"})
-    line = _one_clear_line(result, "bad database URL", "not valid")
-    assert result.returncode == 2
-    assert SECRET not in line
+@pytest.mark.parametrize(
+    "raw",
+    [f"postgresql://u:{SECRET}@host:port/x", "not a url", "mysql://u@h/x", "postgresql://u@h"],
+)
+def test_malformed_database_url(raw, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", raw)
+    code, out, err = run(capsys, None, "db", "info")
+    assert code == 2 and out == ""
+    assert err.startswith("credopass: bad database URL: ") and err.count("\n") == 1
+    assert SECRET not in err
 
 
 def test_unreachable_postgres_fails_fast_in_one_line():
@@ -240,11 +245,12 @@ def test_unreachable_postgres_fails_fast_in_one_line():
     assert elapsed < 10, f"took {elapsed:.1f}s"  # generous bound: the limit is 5 s of waiting
 
 
-def test_sqlite_in_a_missing_folder(tmp_path):
+def test_sqlite_in_a_missing_folder(tmp_path, capsys):
     url = f"sqlite:///{tmp_path}/missing/credopass.db"
-    result = credopass("--database-url", url, "db", "upgrade")
-    _one_clear_line(result, "cannot use the database", "does not exist")
-    assert result.returncode == 1
+    code, _, err = run(capsys, url, "db", "upgrade")
+    assert code == 1
+    expected = f"the folder {tmp_path}/missing for the SQLite file does not exist"
+    assert err == f"credopass: cannot use the database: {expected}\n"
     assert not (tmp_path / "missing").exists()
 
 
