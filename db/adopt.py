@@ -26,7 +26,7 @@ from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 
 from db.guide_checks import GUIDE_CHECKS, CheckViolation, check_constraints, find_violations
-from db.migrate import alembic_config
+from db.migrate import FOREIGN_TABLES, alembic_config
 
 ADOPTED_REVISION = "0001_initial"  # the revision whose schema equals the guide's
 
@@ -76,7 +76,7 @@ GUIDE_SHAPE: dict[str, dict[str, tuple[str, bool]]] = {
 }
 
 # Tables another tool may have left beside the guide's; they are kept and never touched.
-TOLERATED_TABLES = frozenset({"__drizzle_migrations", "alembic_version"})
+TOLERATED_TABLES = FOREIGN_TABLES | {"alembic_version"}
 
 # (table, column) -> (referred table, the name 0001_initial gives the foreign key)
 GUIDE_FOREIGN_KEYS = {
