@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.events.localtime import local_day_bounds, to_local
@@ -45,16 +45,17 @@ class EventRow:
         return None if self.capacity is None else max(self.capacity - self.checked_in, 0)
 
 
-def _base_query() -> Select:
-    counts = (
-        select(
-            Attendance.event_id.label("event_id"),
-            func.count().label("registered"),
-            func.sum(case((Attendance.attended.is_(True), 1), else_=0)).label("checked_in"),
-        )
-        .group_by(Attendance.event_id)
-        .subquery()
+def _base_query(event_ids: Select | None = None) -> Select:
+    """Events with host and counts. `event_ids` (a select of Event.id) limits the counting to
+    those events, so a page of the list does not aggregate the whole attendance table."""
+    counts = select(
+        Attendance.event_id.label("event_id"),
+        func.count().label("registered"),
+        func.sum(case((Attendance.attended.is_(True), 1), else_=0)).label("checked_in"),
     )
+    if event_ids is not None:
+        counts = counts.where(Attendance.event_id.in_(event_ids))
+    counts = counts.group_by(Attendance.event_id).subquery()
     return (
         select(
             Event,
@@ -105,35 +106,40 @@ def list_events(
     """
     when = When(when)
     now = now or utcnow()
-    query = _base_query()
+    conditions = []
     if when is When.UPCOMING:
-        query = query.where(Event.end_time >= now).order_by(Event.start_time, Event.name)
+        conditions.append(Event.end_time >= now)
+        order = (Event.start_time, Event.name, Event.id)
     elif when is When.TODAY:
         day_start, day_end = local_day_bounds(to_local(now, tz).date(), tz)
-        query = query.where(and_(Event.start_time < day_end, Event.end_time >= day_start))
-        query = query.order_by(Event.start_time, Event.name)
+        conditions += [Event.start_time < day_end, Event.end_time >= day_start]
+        order = (Event.start_time, Event.name, Event.id)
     elif when is When.PAST:
-        query = query.where(Event.end_time < now).order_by(Event.start_time.desc(), Event.name)
+        conditions.append(Event.end_time < now)
+        order = (Event.start_time.desc(), Event.name, Event.id)
     else:
-        query = query.order_by(Event.start_time.desc(), Event.name)
+        order = (Event.start_time.desc(), Event.name, Event.id)
     if status:
         if status not in EVENT_STATUSES:
             raise ValueError(f"unknown status {status!r}")
-        query = query.where(Event.status == status)
-    words = (search or "").split()
-    for word in words:
-        query = query.where(
+        conditions.append(Event.status == status)
+    for word in (search or "").split():
+        conditions.append(
             or_(
                 Event.name.icontains(word, autoescape=True),
                 Event.location.icontains(word, autoescape=True),
                 Event.description.icontains(word, autoescape=True),
             )
         )
-    return [_row(r) for r in session.execute(query.limit(limit)).all()]
+    page = select(Event.id).where(*conditions).order_by(*order).limit(limit)
+    query = _base_query(page).where(Event.id.in_(page)).order_by(*order)
+    return [_row(r) for r in session.execute(query).all()]
 
 
 def get_event_row(session: Session, event_id: uuid.UUID) -> EventRow | None:
-    result = session.execute(_base_query().where(Event.id == event_id)).first()
+    result = session.execute(
+        _base_query(select(Event.id).where(Event.id == event_id)).where(Event.id == event_id)
+    ).first()
     return None if result is None else _row(result)
 
 
