@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, text
@@ -54,3 +55,34 @@ def capped_count(session: Session, view: View, cap: int = COUNT_CAP) -> RowCount
 def exact_count(session: Session, view: View) -> RowCount:
     query = select(func.count()).select_from(sa_table(view.table))
     return RowCount(session.scalar(query.where(*where_clauses(view))), EXACT)
+
+
+def view_count(session: Session, view: View, cap: int = COUNT_CAP) -> RowCount:
+    """The grid's first row count for a view, never a full count of a big table.
+
+    Unfiltered: `quick_count`. Filtered: a capped count. Beyond the cap, PostgreSQL's planner
+    estimate for the query (SQLite has none and reports "≥ cap").
+    """
+    if not view.filters and not view.search:
+        count = quick_count(session, view.table, cap)
+    else:
+        count = capped_count(session, view, cap)
+    if count.kind == AT_LEAST and session.get_bind().dialect.name == "postgresql":
+        estimate = planner_estimate(session, view)
+        if estimate is not None:
+            return RowCount(max(estimate, cap + 1), ESTIMATE)
+    return count
+
+
+def planner_estimate(session: Session, view: View) -> int | None:
+    """PostgreSQL's own guess of the rows a filtered view returns (EXPLAIN, nothing is run)."""
+    connection = session.connection()
+    compiled = select_rows(view).compile(dialect=connection.dialect)
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+    document = plan.scalar()
+    if isinstance(document, str):
+        document = json.loads(document)
+    try:
+        return int(document[0]["Plan"]["Plan Rows"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None

@@ -24,8 +24,10 @@ def worker(qtbot, sessions):
 
 @pytest.fixture
 def big(session):
-    """200,000 attendance rows (200 events x 1000 people)."""
-    people = add_people(session, 1000)
+    """100,000 attendance rows (200 events x 500 people): big enough that loading it all would
+    show, small enough to build in a few seconds on a busy machine (figures for a million rows
+    come from the benchmarks)."""
+    people = add_people(session, 500)
     add_events(session, people, 200)
     add_every_pair(session)
     session.commit()
@@ -43,15 +45,20 @@ def _show(qtbot, model, first, last):
     qtbot.waitUntil(loaded, timeout=10_000)
 
 
-def test_big_table_opens_with_one_page_and_scrolls_in_bounded_memory(qtbot, worker, big, session):
+def test_big_table_opens_with_one_page_and_scrolls_in_bounded_memory(
+    qtbot, worker, big, session, backend
+):
     model = LazyTableModel()
     with qtbot.waitSignal(model.first_page_loaded, timeout=10_000):
-        model.set_source(TableSource(worker, View("attendance")))
+        model.set_source(TableSource(worker, View("attendance"), backend))
     assert model.rows_held == PAGE_SIZE
     assert model.queries_run == 1
-    with qtbot.waitSignal(model.count_settled, timeout=20_000):
-        pass
-    assert model.rowCount() == 200_000
+    qtbot.waitUntil(lambda: model.rowCount() >= 10_000, timeout=10_000)
+    if backend == "postgresql":  # an estimate until asked: a full count there takes a while
+        assert not model.count_is_exact
+        model.count_exactly()
+    qtbot.waitUntil(lambda: model.count_is_exact, timeout=20_000)
+    assert model.rowCount() == 100_000
 
     # Scroll down page after page: each page follows from the one before (exact order).
     seen = []
@@ -66,23 +73,23 @@ def test_big_table_opens_with_one_page_and_scrolls_in_bounded_memory(qtbot, work
 
     # Jump to the last row: one page read backwards from the end.
     before = model.queries_run
-    _show(qtbot, model, 199_960, 199_999)
+    _show(qtbot, model, 99_960, 99_999)
     assert model.queries_run - before <= 2
     last_id = session.scalar(select(Attendance.id).order_by(Attendance.id.desc()).limit(1))
-    assert model.row_values(199_999)[0] == last_id
+    assert model.row_values(99_999)[0] == last_id
 
     # Jump into the middle: an estimated position, then exact scrolling from there.
-    _show(qtbot, model, 100_000, 100_040)
-    middle = model.row_values(100_000)[0]
+    _show(qtbot, model, 50_000, 50_040)
+    middle = model.row_values(50_000)[0]
     assert middle is not None
-    _show(qtbot, model, 100_200, 100_240)
+    _show(qtbot, model, 50_200, 50_240)
     following = session.scalars(
         select(Attendance.id)
-        .where(Attendance.id > model.row_values(100_199)[0])
+        .where(Attendance.id > model.row_values(50_199)[0])
         .order_by(Attendance.id)
         .limit(1)
     ).one()
-    assert model.row_values(100_200)[0] == following
+    assert model.row_values(50_200)[0] == following
 
 
 def test_sort_request_and_labels(qtbot, worker, session):

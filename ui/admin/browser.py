@@ -52,9 +52,10 @@ class TableBrowser(QWidget):
     # emitted when rows were written (applied, added or deleted), with the message shown
     rows_written = Signal(str)
 
-    def __init__(self, worker, station: str, parent=None):
+    def __init__(self, worker, station: str, backend: str = "sqlite", parent=None):
         super().__init__(parent)
         self.worker = worker
+        self.backend = backend
         self.station = station
         self.view: View | None = None
         self._history: list[View] = []
@@ -160,7 +161,7 @@ class TableBrowser(QWidget):
             button.setEnabled(not read_only)
         self.status.setText("Read only: the audit log is evidence." if read_only else "")
         self.count_label.setText("counting…")
-        self.model.set_source(TableSource(self.worker, view))
+        self.model.set_source(TableSource(self.worker, view, self.backend))
         sort_index = info.index_of(view.sort_column) if view.sort else -1
         self.grid.show_sort(sort_index, view.descending)
         emit(self.view_changed, view)
@@ -179,22 +180,17 @@ class TableBrowser(QWidget):
 
     def _show_count(self) -> None:
         rows = self.model.rowCount()
-        exact = self.model.count_is_exact
-        self.count_label.setText(f"{rows:,} rows" if exact else f"≥ {rows:,} rows (counting…)")
-        self.exact_button.setVisible(not exact)
+        if self.model.count_is_exact:
+            self.count_label.setText(f"{rows:,} rows")
+        elif self.model.counts_in_background:
+            self.count_label.setText(f"≥ {rows:,} rows (counting…)")
+        else:
+            self.count_label.setText(f"≈ {rows:,} rows")
+        self.exact_button.setVisible(not self.model.count_is_exact)
 
     def _on_exact_clicked(self) -> None:
-        view = self.view
-        if view is not None:
-            from app.admin.counts import exact_count
-
-            self.count_label.setText("counting…")
-            self.worker.submit(
-                lambda s: exact_count(s, view),
-                balanced(lambda count: self.count_label.setText(f"{count.value:,} rows")),
-                balanced(self._on_model_load_failed),
-                write=False,
-            )
+        self.count_label.setText("counting…")
+        self.model.count_exactly()
 
     def _on_filter_bar_filters_changed(self, filters) -> None:
         if self.view is not None:

@@ -115,6 +115,10 @@ class LazyTableModel(QAbstractTableModel):
         return self.source.columns if self.source is not None else ()
 
     @property
+    def counts_in_background(self) -> bool:
+        return self.source is not None and self.source.counts_in_background
+
+    @property
     def count_is_exact(self) -> bool:
         return self._count_exact
 
@@ -340,6 +344,14 @@ class LazyTableModel(QAbstractTableModel):
             self._set_rows(count.value, exact=True)
             return
         self._set_rows(max(count.value, self._rows), exact=False)
+        if self.source.counts_in_background:
+            self.count_exactly()
+
+    def count_exactly(self) -> None:
+        """Replace the estimate by the exact number of rows (one full count on the worker)."""
+        if self.source is None or self._count_exact:
+            return
+        generation = self._generation
         self.source.count(
             lambda exact: self._on_exact_count(generation, exact),
             lambda error: self._on_error(generation, error),

@@ -56,7 +56,7 @@ class AdminTab(QWidget):
         buttons.addWidget(self.exact_button)
         left_layout.addLayout(buttons)
 
-        self.browser = TableBrowser(worker, station)
+        self.browser = TableBrowser(worker, station, engine.dialect.name)
         self.browser.rows_written.connect(lambda _m: self.refresh_counts())
         self.console = SqlConsole(engine, database_url)
         self.sections = QTabWidget()
