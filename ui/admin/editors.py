@@ -103,6 +103,10 @@ class ReferencePicker(QComboBox):
     def _on_activated(self, index: int) -> None:
         self.chosen = self.itemData(index)
 
+    def label(self) -> str | None:
+        index = self.findData(self.value())
+        return self.itemText(index) if index >= 0 else None
+
     def value(self):
         if self.currentIndex() >= 0 and self.currentText() == self.itemText(self.currentIndex()):
             return self.itemData(self.currentIndex())
@@ -159,6 +163,8 @@ class CellDelegate(QStyledItemDelegate):
             value = editor.value()
             if value is None:
                 return
+            if hasattr(model, "set_staged_label"):
+                model.set_staged_label(index, editor.label())
         elif isinstance(editor, QSpinBox):
             value = editor.value()
         elif isinstance(editor, QComboBox):

@@ -60,6 +60,7 @@ class LazyTableModel(QAbstractTableModel):
         # Hooks for the editing layer: a staged value and an error for a cell, or None.
         self.staged_value = lambda row, column: None
         self.cell_error = lambda row, column: None
+        self.staged_label = lambda row, column: None
 
     # -- source -------------------------------------------------------------------------------
 
@@ -194,13 +195,13 @@ class LazyTableModel(QAbstractTableModel):
             return None
         value = rows[row % PAGE_SIZE][column]
         staged = self.staged_value(row, column)
+        label = self.label(row, column)
         if staged is not None:
-            value = staged[0]
+            value, label = staged[0], self.staged_label(row, column)
         info = self.columns[column]
         return self.formatter.data(
-            info, value, self.label(row, column), role, staged is not None,
-            self.cell_error(row, column),
-        )  # fmt: skip
+            info, value, label, role, staged is not None, self.cell_error(row, column)
+        )
 
     def sort(self, column, order=Qt.SortOrder.AscendingOrder):
         if 0 <= column < len(self.columns):

@@ -21,8 +21,10 @@ class AdminTableModel(LazyTableModel):
         super().__init__(parent)
         self._staged: dict[object, dict[str, object]] = {}  # key -> column -> new value
         self._errors: dict[tuple, str] = {}  # (key, column) -> message
+        self._labels_staged: dict[tuple, str] = {}  # (key, column) -> label of a new FK value
         self.staged_value = self._staged_value
         self.cell_error = self._cell_error
+        self.staged_label = self._staged_label
 
     @property
     def table(self):
@@ -31,6 +33,7 @@ class AdminTableModel(LazyTableModel):
 
     def set_source(self, source) -> None:
         self._staged.clear()
+        self._labels_staged.clear()
         self._errors.clear()
         super().set_source(source)
         emit(self.edits_changed, 0)
@@ -62,6 +65,15 @@ class AdminTableModel(LazyTableModel):
             return None
         value = self._staged[key].get(self.columns[column].name, _MISSING)
         return None if value is _MISSING else (value,)
+
+    def _staged_label(self, row: int, column: int):
+        return self._labels_staged.get((self.key_at(row), self.columns[column].name))
+
+    def set_staged_label(self, index, label: str | None) -> None:
+        """The picker knows how the chosen row is named; show that instead of its UUID."""
+        key = self.key_at(index.row())
+        if key is not None and label:
+            self._labels_staged[(key, self.columns[index.column()].name)] = label
 
     def _cell_error(self, row: int, column: int):
         key = self.key_at(row)
@@ -95,6 +107,7 @@ class AdminTableModel(LazyTableModel):
 
     def revert(self) -> None:
         self._staged.clear()
+        self._labels_staged.clear()
         self._errors.clear()
         self._refresh_all()
         emit(self.edits_changed, 0)
@@ -116,6 +129,7 @@ class AdminTableModel(LazyTableModel):
     def applied(self) -> None:
         """The staged edits were written: read the pages again to show what the database has."""
         self._staged.clear()
+        self._labels_staged.clear()
         self._errors.clear()
         emit(self.edits_changed, 0)
         self.refresh_pages()
