@@ -65,6 +65,7 @@ class KioskMode(QObject):
     def _leave(self) -> None:
         self.kiosk = False
         self.lock.kiosk = False
+        self.lock.lock()  # the PIN opened the way out, not the Admin tab
         self._apply_mode()
         self.window.showNormal()
         self.mode_changed.emit(False)
