@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,9 +17,14 @@ from app.events import (
     list_events,
     resolve_host,
     update_event,
+    validate_event,
 )
 from db.models import AuditLog, Event
 from tests.app.events_support import START, attend, event_input, make_event, make_user
+
+
+class FakeHost:
+    id = uuid.uuid4()
 
 
 @pytest.fixture
@@ -62,11 +68,19 @@ def test_empty_capacity_is_unlimited(session, host):
         ({"host_id": None}, "host", "Pick the host"),
     ],
 )
-def test_every_rule_is_checked_and_nothing_is_written(session, host, changes, field, words):
+def test_every_rule_is_checked(changes, field, words):
+    # The rules are pure: checked without a database (the next test proves nothing is written).
     with pytest.raises(ValidationError) as excinfo:
-        create_event(session, event_input(host, **changes))
+        validate_event(event_input(FakeHost, **changes))
     assert words in excinfo.value.errors[field]
+    assert set(excinfo.value.errors) == {field}
+
+
+def test_invalid_input_writes_nothing(session, host):
+    with pytest.raises(ValidationError):
+        create_event(session, event_input(host, end_time=START))
     assert session.scalars(select(Event)).all() == []
+    assert session.scalars(select(AuditLog)).all() == []
 
 
 def test_all_problems_are_reported_at_once(session, host):
@@ -107,8 +121,6 @@ def test_capacity_cannot_go_below_the_checked_in_count(session, host):
 
 
 def test_unknown_host_is_refused(session, host):
-    import uuid
-
     with pytest.raises(ValidationError) as excinfo:
         create_event(session, event_input(host, host_id=uuid.uuid4()))
     assert "host" in excinfo.value.errors
