@@ -217,3 +217,21 @@ def test_query_export_cannot_write(sessions, sql):
         export_statement(session, text(sql), io.StringIO(), "csv")
     with sessions() as session:
         assert len(session.execute(text("SELECT id FROM users")).all()) == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_labelled_view_select_keeps_formats(session, fmt):
+    """A filtered view as the Admin tab builds it: labelled columns, its own WHERE."""
+    add_attendance(session, 4)
+    session.commit()
+    table = EXPORT_TABLES["attendance"]
+    view = select(*(c.label(c.name) for c in table.columns)).where(table.c.attended.is_(True))
+    out = io.StringIO()
+    export_statement(session, view, out, fmt)
+    rows = _read_back(out.getvalue(), fmt)
+    assert len(rows) == 2
+    for row in rows:
+        assert uuid.UUID(row["eventId"]) and len(row["eventId"]) == 36
+        assert datetime.fromisoformat(row["checkInTime"]).utcoffset().total_seconds() == 0
+        assert row["attended"] in ("true", True)
+        assert row["checkOutTime"] in ("", None)
