@@ -296,3 +296,19 @@ def test_models_announce_changed_cells_or_reset(qtbot, qtmodeltester, scene):
         model.set_rows(changed[1:])
     assert model.rowCount() == len(rows) - 1
     qtmodeltester.check(model)
+
+
+def test_selecting_another_event_shows_its_figures_and_list(qtbot, scene):
+    tab = scene.tab
+    tab.table.selectRow(1)
+    tab.table.selectRow(0)
+    tab.table.selectRow(1)  # quick changes: the last one wins
+    qtbot.waitUntil(
+        lambda: tab.live.figures is not None and tab.live.figures.event_id == scene.draft_id,
+        timeout=5000,
+    )
+    qtbot.waitUntil(lambda: tab.attendance.listing is not None, timeout=5000)
+    assert tab.attendance.model.rowCount() == 0
+    assert tab.live.checked_in.value.text() == "0"
+    assert tab.live.places_left.value.text() == "No limit"
+    assert tab.title.text() == "Youth Night"

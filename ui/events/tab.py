@@ -85,6 +85,7 @@ class EventsTab(QWidget):
         self._shown_id: uuid.UUID | None = None
         self._shown_row: EventRow | None = None
         self._applying = False
+        self._tick_pending = False
         self.actions = EventActions(worker, self._actor, self._tz, self)
         self.actions.finished.connect(self._on_actions_finished)
 
@@ -314,11 +315,17 @@ class EventsTab(QWidget):
     # -- live figures --------------------------------------------------------------------------
 
     def _on_timer_timeout(self) -> None:
-        if not self.isVisible():
-            return  # nobody is looking: spare the database
+        if not self.isVisible() or self._tick_pending:
+            return  # nobody is looking, or the last refresh is still queued: spare the database
+        self._tick_pending = True
         self._refresh_live()
         self.attendance.refresh()
         self.reload()
+        # The worker runs jobs in order: this empty one ends after the three above.
+        self._worker.call(lambda: None, self._on_tick_done, self._on_tick_done)
+
+    def _on_tick_done(self, _result) -> None:
+        self._tick_pending = False
 
     def _refresh_live(self) -> None:
         event = self.selected_event()
@@ -336,9 +343,13 @@ class EventsTab(QWidget):
     def _on_live_loaded(self, figures) -> None:
         self._live_pending = False
         current = self.selected_event()
-        if figures is not None and current is not None and figures.event_id == current.id:
+        if current is None:
+            return
+        if figures is not None and figures.event_id == current.id:
             self.live.show_figures(figures)
             self.figures_updated.emit()
+        elif figures is not None:
+            self._refresh_live()  # the selection moved while this was on its way
 
     def _on_live_failed(self, _error) -> None:
         self._live_pending = False
