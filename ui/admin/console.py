@@ -43,6 +43,9 @@ class SqlConsole(QWidget):
         self.history = QueryHistory(database_url)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credopass-sql")
         self._console: ReadOnlyConsole | None = None
+        # The latest QueryResult (columns and plain-value rows): what an export of "query
+        # results" reads.
+        self.last_result = None
         self._closed = False
         self._outcome_arrived.connect(self._on_outcome_arrived)
 
@@ -148,6 +151,7 @@ class SqlConsole(QWidget):
             self.message.setText(text)
             emit(self.query_failed, text)
             return
+        self.last_result = outcome
         self._show_history(self.history.add(sql))
         columns = tuple(
             ColumnInfo(name or f"column {i + 1}", TEXT, True)

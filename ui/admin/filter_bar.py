@@ -120,6 +120,11 @@ class FilterBar(QWidget):
         self.search.blockSignals(True)
         self.search.setText(search)
         self.search.blockSignals(False)
+        searchable = any(c.is_text and c.kind != UUID for c in info.columns)
+        self.search.setEnabled(searchable)
+        self.search.setPlaceholderText(
+            "Search text columns…" if searchable else "No text columns here: use a filter"
+        )
         self._filters = tuple(filters)
         self._show_chips()
 

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 
 from app.admin.catalogue import HIDDEN_TEXT, is_secret_setting
 from app.admin.edits import RowEdit
-from app.admin.paging import PAGE_SIZE
 from ui.admin.lazy_model import LazyTableModel
 from ui.admin.refcount import emit
 
@@ -115,16 +114,6 @@ class AdminTableModel(LazyTableModel):
     def set_errors(self, cells: dict[tuple, str]) -> None:
         self._errors = dict(cells)
         self._refresh_all()
-
-    def error_rows(self) -> list[int]:
-        """Loaded rows that carry an error (for "go to the first error")."""
-        keys = {key for key, _column in self._errors}
-        rows = []
-        for block, values in self._pages.items():
-            for offset, row in enumerate(values):
-                if row[self.table.index_of(self.table.primary_key)] in keys:
-                    rows.append(block * PAGE_SIZE + offset)
-        return sorted(rows)
 
     def applied(self) -> None:
         """The staged edits were written: read the pages again to show what the database has."""
