@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.events.localtime import format_local, to_local, zone
 from db.models import Attendance, Event, User
+from db.search_fold import fold
 from db.types import utcnow
 
 INSIDE, LEFT, REGISTERED = "inside", "left", "registered"
@@ -57,7 +58,7 @@ class AttendanceList:
 
 
 def _matches(row: AttendanceRow, words: list[str]) -> bool:
-    haystack = f"{row.first_name} {row.last_name} {row.email} {row.phone or ''}".lower()
+    haystack = fold(f"{row.first_name} {row.last_name} {row.email} {row.phone or ''}")
     return all(word in haystack for word in words)
 
 
@@ -91,7 +92,7 @@ def attendance_list(session: Session, event_id: uuid.UUID, *, search: str = "") 
     )
     checked_in = sum(1 for r in rows if r.attended)
     inside = sum(1 for r in rows if r.state == INSIDE)
-    words = (search or "").lower().split()
+    words = fold(search or "").split()
     shown = [r for r in rows if _matches(r, words)] if words else rows
     return AttendanceList(shown, checked_in, inside, len(rows) - checked_in)
 

@@ -55,6 +55,10 @@ def test_search_filters_rows_but_not_counts(session, event):
     assert [r.name for r in listing.rows] == ["Di Dane"]
     assert listing.checked_in == 4
     assert attendance_list(session, event.id, search="example.com b").rows[0].name == "Bob Bright"
+    attend(session, event, make_user(session, "José", "Núñez", "jn@example.com"), attended=False)
+    assert [r.name for r in attendance_list(session, event.id, search="jose NUN").rows] == [
+        "José Núñez"
+    ]
 
 
 def test_live_figures_and_chart_match_the_rows(session, event):
