@@ -200,3 +200,18 @@ def test_cli_generates_and_refuses_a_second_run(engine, database_url_text, capsy
     assert main([*args, "--patrons", "1", "--events", "1", "--attendance", "9", "--append"]) == 2
     assert "do not fit" in capsys.readouterr().err
     assert main([*args, *sizes, "--append"]) == 0
+
+
+def test_planner_statistics_are_fresh_after_a_load(engine):
+    generate(engine, Sizes(60, 4, 90), now=NOW)
+    with engine.connect() as c:
+        if engine.dialect.name == "sqlite":
+            analysed = c.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+        else:
+            analysed = c.scalars(
+                text(
+                    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+                    "AND last_analyze IS NOT NULL"
+                )
+            ).all()
+    assert {"users", "events", "attendance", "loyalty"} <= set(analysed)
