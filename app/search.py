@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import Text, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.event_lookup import parse_uuid
@@ -30,7 +30,7 @@ from db.search_fold import (
     phone_query,
     prefix_range,
 )
-from db.search_index import patron_search, stale_patron_ids
+from db.search_index import patron_search, patron_search_stale
 
 MIN_QUERY_LENGTH = 2
 MAX_RESULTS = 20
@@ -104,10 +104,15 @@ def _rank(kind: str, key: str, patron_id: uuid.UUID, query: str) -> tuple:
     return (tier, key, patron_id, kind)
 
 
+# The stale marks come back in the same statement as the scans, under this pseudo-kind.
+_STALE = "!"
+
+
 @lru_cache(maxsize=64)
 def _scan_statement(kinds: tuple[str, ...], fetch: int):
-    """Per kind, the first `fetch` keys in a prefix range, in key order; built once per shape
-    (the bound values change, the SQL does not, so SQLAlchemy's compiled cache is hit too)."""
+    """Per kind, the first `fetch` keys in a prefix range, in key order, and the stale marks;
+    one round trip. Built once per shape (the bound values change, the SQL does not, so
+    SQLAlchemy's compiled cache is hit too)."""
     c = patron_search.c
     parts = [
         select(c.kind, c.key, c.patronId)
@@ -117,33 +122,43 @@ def _scan_statement(kinds: tuple[str, ...], fetch: int):
         .subquery()
         for kind in kinds
     ]
+    stale = patron_search_stale.c
+    parts.append(
+        select(literal(_STALE, Text).label("kind"), literal("", Text).label("key"), stale.patronId)
+        .limit(STALE_LIMIT)
+        .subquery()
+    )
     return union_all(*(select(part) for part in parts))
 
 
-def _scan(session: Session, queries: dict[str, str], fetch: int) -> dict[str, list[tuple]]:
+def _scan(session: Session, queries: dict[str, str], fetch: int) -> tuple[dict, set]:
+    """The rows each kind's scan found (sorted by key, id), and the stale patrons' ids."""
     params = {}
     for kind, query in queries.items():
         params[f"low_{kind}"], params[f"high_{kind}"] = prefix_range(query)
     found: dict[str, list[tuple]] = {kind: [] for kind in queries}
+    stale = set()
     for kind, key, patron_id in session.execute(_scan_statement(tuple(queries), fetch), params):
-        found[kind].append((key, patron_id))
+        if kind == _STALE:
+            stale.add(patron_id)
+        else:
+            found[kind].append((key, patron_id))
     for rows in found.values():
         rows.sort()  # the union does not promise to keep each part's order
-    return found
+    return found, stale
 
 
-def _stale_rows(session: Session, queries: dict[str, str]) -> tuple[set, dict[str, list]]:
-    """Patrons whose stored keys may be out of date, and their current keys that match."""
-    stale = set(stale_patron_ids(session, STALE_LIMIT))
+def _stale_matches(session: Session, stale: set, queries: dict[str, str]) -> dict[str, list]:
+    """The current keys of patrons whose stored keys may be out of date, where they match."""
     matches: dict[str, list[tuple]] = {kind: [] for kind in queries}
     if not stale:
-        return stale, matches
+        return matches
     columns = (User.id, User.first_name, User.last_name, User.email, User.phone)
     for patron_id, *values in session.execute(select(*columns).where(User.id.in_(stale))):
         for kind, key in patron_keys(*values):
             if kind in queries and key.startswith(queries[kind]):
                 matches[kind].append((key, patron_id))
-    return stale, matches
+    return matches
 
 
 def _best(session: Session, plan: _Plan, limit: int) -> list[tuple]:
@@ -153,10 +168,12 @@ def _best(session: Session, plan: _Plan, limit: int) -> list[tuple]:
         best[plan.code] = (_TIER_CODE, "", plan.code, "")
     if not plan.queries:
         return sorted((rank, pid) for pid, rank in best.items())[:limit]
-    stale, stale_matches = _stale_rows(session, plan.queries)
     fetch = limit + 4  # a patron rarely has two keys of one kind starting alike
+    stale_matches = None
     for _ in range(5):
-        found = _scan(session, plan.queries, fetch)
+        found, stale = _scan(session, plan.queries, fetch)
+        if stale_matches is None:
+            stale_matches = _stale_matches(session, stale, plan.queries)
         ranks = dict(best)
         for kind, rows in found.items():
             # A stale patron's stored keys may be old: its current keys come from Python.

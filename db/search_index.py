@@ -222,10 +222,6 @@ def refresh_search_index(session: Session, *, batch_size: int = 5000) -> int:
         done += len(ids)
 
 
-def stale_patron_ids(session: Session, limit: int) -> list[uuid.UUID]:
-    return list(session.connection().scalars(select(patron_search_stale.c.patronId).limit(limit)))
-
-
 _RAW_PATRONS = 'SELECT id, "firstName", "lastName", email, phone FROM users'
 
 
