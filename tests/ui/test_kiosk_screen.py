@@ -171,3 +171,37 @@ def test_focus_returns_to_the_input_after_clicks(qtbot, door):
     qtbot.waitUntil(screen.input.hasFocus, timeout=2000)
     scan(qtbot, door, str(door.jane_id))
     qtbot.waitUntil(screen.input.hasFocus, timeout=2000)
+
+
+def test_tapping_a_result_checks_that_person_in(qtbot, door):
+    screen = door.screen
+    qtbot.keyClicks(screen.input, "john")
+    qtbot.waitUntil(lambda: screen.results_model.rowCount() == 1, timeout=5000)
+    rect = screen.results_view.visualRect(screen.results_model.index(0, 0))
+    with qtbot.waitSignal(screen.result_shown, timeout=5000) as blocker:
+        qtbot.mouseClick(
+            screen.results_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
+    assert blocker.args[0].patron.id == door.john_id
+    qtbot.waitUntil(screen.input.hasFocus, timeout=2000)
+
+
+def test_another_open_event_can_be_picked(qtbot, door):
+    with door.sessions.begin() as session:
+        later = Event(
+            name="Youth Night",
+            status="scheduled",
+            start_time=utcnow() + timedelta(days=3),
+            end_time=utcnow() + timedelta(days=3, hours=2),
+            location="Hall B",
+            capacity=None,
+            host_id=door.john_id,
+        )
+        session.add(later)
+    with qtbot.waitSignal(door.screen.events_changed, timeout=5000):
+        door.screen.reload_events()
+    assert door.screen.event.id == door.event_id  # the running one stays chosen
+    door.screen.choose_event(later.id)
+    assert door.screen.event_combo.currentText().startswith("Youth Night")
+    result = scan(qtbot, door, str(door.jane_id))
+    assert result.outcome is Outcome.CHECKED_IN and result.event.name == "Youth Night"
