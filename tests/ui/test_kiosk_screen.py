@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import update
 
 from app.outcomes import Outcome
@@ -170,6 +171,12 @@ def test_focus_returns_to_the_input_after_clicks(qtbot, door):
     assert not screen.checkout_toggle.hasFocus()
     qtbot.waitUntil(screen.input.hasFocus, timeout=2000)
     scan(qtbot, door, str(door.jane_id))
+    qtbot.waitUntil(screen.input.hasFocus, timeout=2000)
+    # Opening the event list and closing it without a choice: the next scan lands in the input.
+    screen.event_combo.setFocus()
+    screen.event_combo.showPopup()
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=2000)
+    screen.event_combo.hidePopup()
     qtbot.waitUntil(screen.input.hasFocus, timeout=2000)
 
 

@@ -9,19 +9,31 @@ from app.kiosk_queries import Headcount, KioskEvent
 from ui.kiosk.texts import event_choice_label, event_line
 
 
+class EventCombo(QComboBox):
+    # emitted when the list closed, picked or not (the screen takes the focus back)
+    popup_hidden = Signal()
+
+    def hidePopup(self) -> None:
+        super().hidePopup()
+        self.popup_hidden.emit()
+
+
 class EventBar(QWidget):
     # emitted when the greeter picked an event in the list (KioskEvent)
     event_picked = Signal(object)
+    # emitted when the event list closed: the next scan must not land in the picker
+    done = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.events: list[KioskEvent] = []
-        self.combo = QComboBox()
+        self.combo = EventCombo()
         self.combo.setObjectName("kioskEventPicker")
         self.combo.setAccessibleName("Event")
         self.combo.setPlaceholderText("Choose an event")
         self.combo.setMinimumContentsLength(18)
         self.combo.activated.connect(self._on_combo_activated)
+        self.combo.popup_hidden.connect(self.done)
         self.details = QLabel("")
         self.details.setObjectName("kioskEventDetails")
         self.headcount = QLabel("")

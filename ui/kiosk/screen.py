@@ -120,6 +120,7 @@ class CheckInScreen(QWidget):
     def _build(self, location: str, station: str, banner_ms: int) -> None:
         self.event_bar = EventBar()
         self.event_bar.event_picked.connect(self._on_event_bar_event_picked)
+        self.event_bar.done.connect(self._on_event_bar_done)
         self.event_combo = self.event_bar.combo
         self.headcount_label = self.event_bar.headcount
 
@@ -201,6 +202,11 @@ class CheckInScreen(QWidget):
 
     def _on_controller_events_failed(self, message: str) -> None:
         self.banner.set_ready_text("Waiting for the database…", message)
+
+    def _on_event_bar_done(self) -> None:
+        # The list was a popup window; take activation back so the next scan reaches the input.
+        self.window().activateWindow()
+        QTimer.singleShot(0, self.refocus)
 
     def _on_event_bar_event_picked(self, event: KioskEvent) -> None:
         self._choose_event(event)
