@@ -172,6 +172,8 @@ def test_focus_returns_to_the_input_after_clicks(qtbot, door):
     qtbot.waitUntil(screen.input.hasFocus, timeout=2000)
     scan(qtbot, door, str(door.jane_id))
     qtbot.waitUntil(screen.input.hasFocus, timeout=2000)
+    qtbot.keyClick(screen.input, Qt.Key.Key_Tab)
+    assert screen.input.hasFocus()
     # Opening the event list and closing it without a choice: the next scan lands in the input.
     screen.event_combo.setFocus()
     screen.event_combo.showPopup()

@@ -30,6 +30,11 @@ class ScanInput(QLineEdit):
         self.setClearButtonEnabled(False)
         self.setMaxLength(200)
 
+    def focusNextPrevChild(self, _next: bool) -> bool:
+        # Tab stays here: a scan typed into the event picker would jump to another event by
+        # keyboard search. The picker and buttons are for pointing and touching.
+        return True
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if event.matches(QKeySequence.StandardKey.Undo):
