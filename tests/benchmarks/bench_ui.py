@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -140,10 +141,11 @@ def _app_start(dataset) -> Result:
     if not Path(__file__).parents[2].joinpath("ui", "main_window.py").exists():
         raise Skip("no main window yet")
     event = _bench_event(dataset.sessions, "start")
-    samples = []
+    samples, cpu = [], []
     root = Path(__file__).parents[2]
     try:
         for _ in range(STARTS + 1):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.time()
             done = subprocess.run(
                 [sys.executable, "-c", _START_SCRIPT, dataset.url_text],
@@ -157,15 +159,20 @@ def _app_start(dataset) -> Result:
                 tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
                 raise RuntimeError(f"the kiosk never became ready: {tail}")
             samples.append((float(ready[0].split()[1]) - started) * 1000)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     finally:
         _cleanup(dataset.sessions, [event])
-    samples = samples[1:]  # the first start warms the file cache
+    samples, cpu = samples[1:], cpu[1:]  # the first start warms the file cache
+    # CPU time says what the start costs when the machine is not shared; the wall-clock
+    # figure above it is what a person waits on this machine as it is.
+    cpu_ms = sorted(cpu)[len(cpu) // 2] * 1000
     return summary(
         "app start to ready kiosk",
         dataset.backend,
         samples,
         p99_target=START_TARGET_MS,
-        note=f"{STARTS} starts; new interpreter to event picked",
+        note=f"{STARTS} starts; new interpreter to event picked; median CPU {cpu_ms:.0f} ms",
     )
 
 
