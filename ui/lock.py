@@ -111,6 +111,8 @@ class AdminLock(QObject):
     locked = Signal()
     # emitted when a PIN dialog is shown (tests and the window use it to find the dialog)
     dialog_opened = Signal(object)
+    # emitted when the database said whether a PIN is set (True/False, as an object)
+    pin_presence_known = Signal(object)
 
     def __init__(
         self,
@@ -161,7 +163,14 @@ class AdminLock(QObject):
             is_pin_set, self._on_pin_presence_known, self._on_check_failed, write=False
         )
 
+    def check_pin_presence(self) -> None:
+        """Ask whether a PIN is set (answered by `pin_presence_known`)."""
+        self.worker.submit(
+            is_pin_set, lambda found: self.pin_presence_known.emit(bool(found)), write=False
+        )
+
     def _on_pin_presence_known(self, pin_is_set) -> None:
+        self.pin_presence_known.emit(bool(pin_is_set))
         if self.dialog is None:
             return
         if not pin_is_set:

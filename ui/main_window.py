@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.worker.connection_restored.connect(self._on_worker_connection_restored)
         # Kiosk lock-down: PIN before Events/Admin, closing, or leaving kiosk mode.
         self.kiosk_mode = KioskMode(self, self.tabs, self.worker, kiosk=kiosk)
-        self.checkin_screen.status_line.add_button(self.kiosk_mode.leave_button)
+        self.checkin_screen.status_line.add_button(self.kiosk_mode.status_controls)
         self.demo_data_loaded.connect(self.checkin_screen.reload_events)
         self.demo_data_loaded.connect(lambda _message: self.events_tab.reload())
 

@@ -89,6 +89,8 @@ def test_events_tab_is_open_on_a_desk_but_locked_in_kiosk_mode(qtbot, make_windo
 
 def test_without_a_pin_kiosk_keeps_admin_locked_and_says_how_to_set_one(qtbot, make_window):
     window = make_window(kiosk=True, pin=None)
+    qtbot.waitUntil(window.kiosk_mode.pin_hint.isVisible, timeout=5000)
+    assert "credopass admin set-pin" in window.kiosk_mode.pin_hint.text()
     dialog = open_tab(qtbot, window, "Admin")
     qtbot.waitUntil(lambda: "credopass admin set-pin" in dialog.message_label.text(), timeout=5000)
     assert not dialog.ok_button.isEnabled()
@@ -120,6 +122,8 @@ def test_five_wrong_pins_lock_entry_for_a_minute(qtbot, make_window):
 
 def test_closing_in_kiosk_mode_needs_the_pin(qtbot, make_window):
     window = make_window(kiosk=True)
+    qtbot.waitUntil(lambda: window.kiosk_mode.pin_is_set is True, timeout=5000)
+    assert not window.kiosk_mode.pin_hint.isVisible()
     window.close()
     assert window.isVisible()
     dialog = window.kiosk_mode.lock.dialog

@@ -83,14 +83,30 @@ class KioskController(QObject):
         self.station = station
         self.reachable = True
         self._search_serial = 0
+        self._stopped = False
         self._headcount_in_flight = False
         self._events_in_flight = False
         worker.connection_lost.connect(self._on_worker_connection_lost)
         worker.connection_restored.connect(self._on_worker_connection_restored)
 
+    def stop(self) -> None:
+        """No more requests, and answers still on their way are dropped (the screen is going;
+        its widgets may be deleted before the queued answers arrive)."""
+        self._stopped = True
+
     def _submit(self, action, on_result, on_error, *, write: bool = True) -> None:
+        if self._stopped:
+            return
+
+        def deliver(callback):
+            def run(value):
+                if not self._stopped:
+                    callback(value)
+
+            return run
+
         try:
-            self.worker.submit(action, on_result, on_error, write=write)
+            self.worker.submit(action, deliver(on_result), deliver(on_error), write=write)
         except RuntimeError:
             # The worker was shut down (the window is closing) and a timer ticked once more:
             # there is nobody left to answer, so the request is dropped.
@@ -99,6 +115,8 @@ class KioskController(QObject):
     # -- reachability ---------------------------------------------------------------------------
 
     def _set_reachable(self, reachable: bool, reason: str = "") -> None:
+        if self._stopped:
+            return
         if reachable != self.reachable:
             self.reachable = reachable
             self.reachability_changed.emit(reachable, reason)

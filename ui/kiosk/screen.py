@@ -171,6 +171,7 @@ class CheckInScreen(QWidget):
         self._refresh_timer.stop()
         self._search_timer.stop()
         self.undo.clear()
+        self.controller.stop()
 
     # -- focus ------------------------------------------------------------------------------------
 
@@ -181,7 +182,7 @@ class CheckInScreen(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self.refocus)
+        QTimer.singleShot(0, self, self.refocus)  # cancelled if the screen is gone
 
     # -- events and headcount ---------------------------------------------------------------------
 
@@ -206,7 +207,7 @@ class CheckInScreen(QWidget):
     def _on_event_bar_done(self) -> None:
         # The list was a popup window; take activation back so the next scan reaches the input.
         self.window().activateWindow()
-        QTimer.singleShot(0, self.refocus)
+        QTimer.singleShot(0, self, self.refocus)  # cancelled if the screen is gone
 
     def _on_event_bar_event_picked(self, event: KioskEvent) -> None:
         self._choose_event(event)

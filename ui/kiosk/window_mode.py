@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QPushButton, QTabWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
 
 from app.pin import PinAttempts
 from ui.lock import AdminLock, TabGate
@@ -38,6 +38,7 @@ class KioskMode(QObject):
         self.tabs = tabs
         self.kiosk = kiosk
         self._close_granted = False
+        self.pin_is_set: bool | None = None  # unknown until the database answered
         self.lock = AdminLock(worker, window, kiosk=kiosk, attempts=attempts)
         self.gate = TabGate(tabs, self.lock, self.protected_titles)
         window.installEventFilter(self)
@@ -49,8 +50,19 @@ class KioskMode(QObject):
         self.leave_button.setAccessibleName("Leave kiosk mode (needs the admin PIN)")
         self.leave_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.leave_button.clicked.connect(self.request_leave)
+        self.pin_hint = QLabel("⚠ No admin PIN yet: run  credopass admin set-pin")
+        self.pin_hint.setObjectName("kioskPinHint")
+        self.pin_hint.setVisible(False)
+        # The status line's extra controls: the hint (until a PIN is set) and the way out.
+        self.status_controls = QWidget()
+        row = QHBoxLayout(self.status_controls)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.pin_hint)
+        row.addWidget(self.leave_button)
+        self.lock.pin_presence_known.connect(self._on_lock_pin_presence_known)
         tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._apply_mode()
+        self.lock.check_pin_presence()
 
     def protected_titles(self) -> set[str]:
         return KIOSK_PROTECTED if self.kiosk else DESK_PROTECTED
@@ -79,8 +91,14 @@ class KioskMode(QObject):
         self.window.showFullScreen()
         self.mode_changed.emit(True)
 
+    def _on_lock_pin_presence_known(self, pin_is_set: object) -> None:
+        self.pin_is_set = bool(pin_is_set)
+        self.pin_hint.setVisible(self.kiosk and not self.pin_is_set)
+
     def _apply_mode(self) -> None:
         self.leave_button.setVisible(self.kiosk)
+        if not self.kiosk:
+            self.pin_hint.setVisible(False)
         self.window.setProperty("kiosk", self.kiosk)
         self._on_tabs_current_changed(self.tabs.currentIndex())
 
