@@ -129,7 +129,7 @@ class ImportDialog(QDialog):
         ready = self._file is not None and not self._file.missing_fields
         self.dry_run_button.setEnabled(ready and not self._busy)
         self.apply_button.setEnabled(ready and self._plan is not None and not self._busy)
-        for widget in (self.path_edit, self.choose_button, self.mapping_box):
+        for widget in (self.path_edit, self.choose_button, self.mapping_box, self.close_button):
             widget.setEnabled(not self._busy)
 
     def _set_busy(self, busy: bool) -> None:
@@ -286,6 +286,12 @@ class ImportDialog(QDialog):
         self._update_buttons()
         self.close_button.setFocus()
         self.import_finished.emit(result)
+
+    def reject(self) -> None:
+        # An apply cannot be interrupted halfway (it is one transaction); wait for its result.
+        if self._busy:
+            return
+        super().reject()
 
     def _on_step_failed(self, error) -> None:
         self._set_busy(False)
