@@ -63,13 +63,14 @@ def test_console_runs_queries_and_caps_rows(console, session):
     assert console.run("SELECT count(*) FROM users WHERE email LIKE '%john%'").rows == [(1,)]
 
 
-@pytest.mark.parametrize(("sql", "_reason"), REFUSED)
-def test_console_refuses_and_changes_nothing(console, session, sql, _reason):
+def test_console_refuses_and_changes_nothing(console, session):
     small_world(session)
-    with pytest.raises(QueryRefused):
-        console.run(sql)
+    for sql, _reason in REFUSED:
+        with pytest.raises(QueryRefused):
+            console.run(sql)
     session.rollback()
     assert session.scalar(select(func.count()).select_from(User)) == 30
+    assert console.run("SELECT count(*) FROM users").rows == [(30,)]
 
 
 def test_database_itself_refuses_writes_that_pass_the_text_check(engine, session):

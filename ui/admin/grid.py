@@ -15,7 +15,10 @@ _SAMPLES = {
     INTEGER: "1,000,000",
     BOOLEAN: "attended",
 }
-_FK_SAMPLE = "Firstname Lastname <someone@example.org>"
+_FK_SAMPLES = {
+    "users": "Firstname Lastname <firstname.lastname@example.org>",
+    "events": "A rather long event name #12",
+}
 _TEXT_SAMPLE = "A typical text value"
 
 
@@ -57,7 +60,9 @@ class LazyGrid(QTableView):
         model = self.model()
         metrics = self.fontMetrics()
         for index, column in enumerate(model.columns):
-            sample = _FK_SAMPLE if column.references else _SAMPLES.get(column.kind, _TEXT_SAMPLE)
+            sample = _SAMPLES.get(column.kind, _TEXT_SAMPLE)
+            if column.references:
+                sample = _FK_SAMPLES.get(column.references, sample)
             if column.name in ("email", "name", "description", "detail"):
                 sample = "someone.longer@example.org"
             width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(column.name))
