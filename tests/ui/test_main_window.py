@@ -7,13 +7,18 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from app.database import open_for_app
-from db.engine import DatabaseTarget
+from db import migrate
+from db.engine import DatabaseTarget, create_app_engine
 from db.models import User
 from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, database_url):
+def window(qtbot, backend, database_url):
+    if backend == "postgresql":  # the app never migrates PostgreSQL by itself
+        migrate_engine = create_app_engine(database_url)
+        migrate.upgrade(migrate_engine)
+        migrate_engine.dispose()
     database = open_for_app(DatabaseTarget(database_url, "--database-url"))
     window = MainWindow(database, station="door-1")
     qtbot.addWidget(window)
