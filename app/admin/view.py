@@ -74,6 +74,19 @@ class View:
         return (row[info.index_of(self.sort_column)], row[info.index_of(info.primary_key)])
 
 
+# What a table opens on: newest first where an index makes that as cheap as the primary key.
+DEFAULT_SORT = {
+    "users": ("createdAt", True),
+    "events": ("startTime", True),
+    "audit_log": ("createdAt", True),
+}
+
+
+def default_view(table: str) -> View:
+    sort, descending = DEFAULT_SORT.get(table, (None, False))
+    return View(table, sort=sort, descending=descending)
+
+
 def column_expr(table_name: str, column_name: str) -> ColumnElement:
     """The column as the grid sees it; secret settings read as "(hidden)" even to filters."""
     column = sa_column(table_name, column_name)

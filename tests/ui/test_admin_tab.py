@@ -52,6 +52,9 @@ def test_table_list_shows_counts_and_the_first_table(qtbot, tab):
     qtbot.waitUntil(lambda: "100" in tab.table_list.item(2).text(), timeout=5000)
     _rows(qtbot, tab, 30)
     assert tab.browser.title.text() == "Users"
+    assert (tab.browser.view.sort, tab.browser.view.descending) == ("createdAt", True)
+    newest = tab.browser.model.row_values(0)[_column(tab, "email")]
+    assert newest == "person000029@example.com"  # newest first
 
 
 def test_search_and_filters_run_in_the_database(qtbot, tab):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.admin.cascade import cascade_preview
 from app.admin.edits import EditsRejected, apply_edits, delete_rows, duplicate_values
 from app.admin.related import referenced_view, related_links
-from app.admin.view import EQUALS, Filter, View
+from app.admin.view import EQUALS, Filter, View, default_view
 from app.errors import ValidationError
 from ui.admin.editors import CellDelegate
 from ui.admin.filter_bar import FilterBar, describe_filter
@@ -127,7 +127,7 @@ class TableBrowser(QWidget):
     # -- views ----------------------------------------------------------------------------------
 
     def open_table(self, table: str) -> None:
-        self.open_view(View(table), remember=False)
+        self.open_view(default_view(table), remember=False)
         self._history.clear()
         self.back_button.setEnabled(False)
 
