@@ -136,3 +136,15 @@ def test_insert_and_duplicate_go_through_validation(sessions, session, world):
         run_in_transaction(sessions, lambda s: insert_row(s, "users", bad, station="desk"))
     assert {c for _k, c in caught.value.cells} == {"email", "firstName"}
     assert [r.action for r in _admin_log(session)] == ["admin_insert"]
+
+
+def test_a_delete_that_touches_no_row_undoes_the_whole_batch(sessions, session, world):
+    from app.admin.edits import RowCountMismatch
+
+    people, _events = world
+    keys = [people[5], uuid.uuid4()]  # the second one does not exist
+    with pytest.raises(RowCountMismatch, match="touched 0 rows"):
+        run_in_transaction(sessions, lambda s: delete_rows(s, "users", keys, station="desk"))
+    session.rollback()
+    assert session.get(User, people[5]) is not None
+    assert _admin_log(session) == []
