@@ -31,6 +31,7 @@ from db.search_fold import (
     prefix_range,
 )
 from db.search_index import patron_search, patron_search_stale
+from db.types import UUIDType
 
 MIN_QUERY_LENGTH = 2
 MAX_RESULTS = 20
@@ -104,80 +105,96 @@ def _rank(kind: str, key: str, patron_id: uuid.UUID, query: str) -> tuple:
     return (tier, key, patron_id, kind)
 
 
-# The stale marks come back in the same statement as the scans, under this pseudo-kind.
+# Pseudo-kinds: the stale marks and the scan code come back in the same statement as the scans.
 _STALE = "!"
+_CODE = "#"
+_PERSON = (User.first_name, User.last_name, User.email, User.phone)
 
 
-@lru_cache(maxsize=64)
-def _scan_statement(kinds: tuple[str, ...], fetch: int):
-    """Per kind, the first `fetch` keys in a prefix range, in key order, and the stale marks;
-    one round trip. Built once per shape (the bound values change, the SQL does not, so
-    SQLAlchemy's compiled cache is hit too)."""
+@lru_cache(maxsize=128)
+def _scan_statement(kinds: tuple[str, ...], fetch: int, with_code: bool):
+    """One round trip: per kind, the first `fetch` keys in a prefix range in key order; the
+    stale marks; the scan code's patron; each row with its patron's name, email and phone.
+
+    Built once per shape (the bound values change, the SQL does not, so SQLAlchemy's compiled
+    cache is hit too)."""
     c = patron_search.c
     parts = [
         select(c.kind, c.key, c.patronId)
         .where(c.kind == kind, c.key >= bindparam(f"low_{kind}"), c.key < bindparam(f"high_{kind}"))
         .order_by(c.key, c.patronId)
         .limit(fetch)
-        .subquery()
         for kind in kinds
     ]
-    stale = patron_search_stale.c
-    parts.append(
-        select(literal(_STALE, Text).label("kind"), literal("", Text).label("key"), stale.patronId)
-        .limit(STALE_LIMIT)
-        .subquery()
+    marks = patron_search_stale.c
+    parts.append(select(_label(_STALE), _label("", "key"), marks.patronId).limit(STALE_LIMIT))
+    if with_code:
+        code = bindparam("code", type_=UUIDType)
+        parts.append(select(_label(_CODE), _label("", "key"), User.id).where(User.id == code))
+    keys = union_all(*(select(part.subquery()) for part in parts)).subquery()
+    return select(keys.c.kind, keys.c.key, keys.c.patronId, *_PERSON).join_from(
+        keys, User, User.id == keys.c.patronId
     )
-    return union_all(*(select(part) for part in parts))
 
 
-def _scan(session: Session, queries: dict[str, str], fetch: int) -> tuple[dict, set]:
-    """The rows each kind's scan found (sorted by key, id), and the stale patrons' ids."""
-    params = {}
-    for kind, query in queries.items():
+def _label(value: str, name: str = "kind"):
+    return literal(value, Text).label(name)
+
+
+@dataclass
+class _Scan:
+    found: dict[str, list[tuple]]  # per kind: (key, patron id), sorted
+    stale: set  # patrons whose stored keys may be out of date
+    code: uuid.UUID | None  # the scan code's patron, if there is one
+    people: dict  # patron id -> (first name, last name, email, phone)
+
+
+def _scan(session: Session, plan: _Plan, fetch: int) -> _Scan:
+    params: dict[str, object] = {}
+    for kind, query in plan.queries.items():
         params[f"low_{kind}"], params[f"high_{kind}"] = prefix_range(query)
-    found: dict[str, list[tuple]] = {kind: [] for kind in queries}
-    stale = set()
-    for kind, key, patron_id in session.execute(_scan_statement(tuple(queries), fetch), params):
+    with_code = plan.code is not None
+    if with_code:
+        params["code"] = plan.code
+    result = _Scan({kind: [] for kind in plan.queries}, set(), None, {})
+    statement = _scan_statement(tuple(plan.queries), fetch, with_code)
+    for kind, key, patron_id, *person in session.execute(statement, params):
+        result.people[patron_id] = tuple(person)
         if kind == _STALE:
-            stale.add(patron_id)
+            result.stale.add(patron_id)
+        elif kind == _CODE:
+            result.code = patron_id
         else:
-            found[kind].append((key, patron_id))
-    for rows in found.values():
+            result.found[kind].append((key, patron_id))
+    for rows in result.found.values():
         rows.sort()  # the union does not promise to keep each part's order
-    return found, stale
+    return result
 
 
-def _stale_matches(session: Session, stale: set, queries: dict[str, str]) -> dict[str, list]:
+def _stale_matches(scan: _Scan, queries: dict[str, str]) -> dict[str, list]:
     """The current keys of patrons whose stored keys may be out of date, where they match."""
     matches: dict[str, list[tuple]] = {kind: [] for kind in queries}
-    if not stale:
-        return matches
-    columns = (User.id, User.first_name, User.last_name, User.email, User.phone)
-    for patron_id, *values in session.execute(select(*columns).where(User.id.in_(stale))):
-        for kind, key in patron_keys(*values):
+    for patron_id in scan.stale:
+        for kind, key in patron_keys(*scan.people[patron_id]):
             if kind in queries and key.startswith(queries[kind]):
                 matches[kind].append((key, patron_id))
     return matches
 
 
-def _best(session: Session, plan: _Plan, limit: int) -> list[tuple]:
-    """The `limit` best (rank, patron_id) pairs, best first."""
-    best: dict[uuid.UUID, tuple] = {}
-    if plan.code is not None and session.get(User, plan.code) is not None:
-        best[plan.code] = (_TIER_CODE, "", plan.code, "")
-    if not plan.queries:
-        return sorted((rank, pid) for pid, rank in best.items())[:limit]
+def _best(session: Session, plan: _Plan, limit: int) -> tuple[list[tuple], dict]:
+    """The `limit` best (rank, patron id) pairs, best first, and the patrons' details."""
     fetch = limit + 4  # a patron rarely has two keys of one kind starting alike
     stale_matches = None
     for _ in range(5):
-        found, stale = _scan(session, plan.queries, fetch)
+        scan = _scan(session, plan, fetch)
         if stale_matches is None:
-            stale_matches = _stale_matches(session, stale, plan.queries)
-        ranks = dict(best)
-        for kind, rows in found.items():
+            stale_matches = _stale_matches(scan, plan.queries)
+        ranks = {}
+        if scan.code is not None:
+            ranks[scan.code] = (_TIER_CODE, "", scan.code, "")
+        for kind, rows in scan.found.items():
             # A stale patron's stored keys may be old: its current keys come from Python.
-            fresh = [row for row in rows if row[1] not in stale]
+            fresh = [row for row in rows if row[1] not in scan.stale]
             for key, patron_id in [*fresh, *stale_matches[kind]]:
                 rank = _rank(kind, key, patron_id, plan.queries[kind])
                 if patron_id not in ranks or rank < ranks[patron_id]:
@@ -187,7 +204,7 @@ def _best(session: Session, plan: _Plan, limit: int) -> list[tuple]:
         # it returned already ranks below the limit-th result.
         cut_short = [
             _rank(kind, *rows[-1], plan.queries[kind])
-            for kind, rows in found.items()
+            for kind, rows in scan.found.items()
             if len(rows) >= fetch
         ]
         if not cut_short or (
@@ -195,7 +212,7 @@ def _best(session: Session, plan: _Plan, limit: int) -> list[tuple]:
         ):
             break
         fetch *= 2
-    return ordered[:limit]
+    return ordered[:limit], scan.people
 
 
 def _clean_query(query: object) -> str:
@@ -223,28 +240,23 @@ def search_patrons(
         limit = MAX_RESULTS
     if len(text) < MIN_QUERY_LENGTH or limit == 0:
         return []
-    ranked = _best(session, _plan(text), limit)
-    if not ranked:
-        return []
-    columns = (User.id, User.first_name, User.last_name, User.email, User.phone)
-    wanted = [pid for _, pid in ranked]
-    users = {row.id: row for row in session.execute(select(*columns).where(User.id.in_(wanted)))}
+    ranked, people = _best(session, _plan(text), limit)
     return [
-        _match(users[pid], "code" if rank[0] == _TIER_CODE else _KIND_LABEL[rank[3]], reveal)
+        _match(pid, people[pid], "code" if rank[0] == _TIER_CODE else _KIND_LABEL[rank[3]], reveal)
         for rank, pid in ranked
-        if pid in users
     ]
 
 
-def _match(user, matched_by: str, reveal: bool) -> PatronMatch:
+def _match(patron_id: uuid.UUID, person: tuple, matched_by: str, reveal: bool) -> PatronMatch:
+    first_name, last_name, email, phone = person
     return PatronMatch(
-        id=user.id,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        display_name=display_name(user.first_name, user.last_name),
-        masked_email=mask_email(user.email),
-        masked_phone=mask_phone(user.phone),
+        id=patron_id,
+        first_name=first_name,
+        last_name=last_name,
+        display_name=display_name(first_name, last_name),
+        masked_email=mask_email(email),
+        masked_phone=mask_phone(phone),
         matched_by=matched_by,
-        email=user.email if reveal else None,
-        phone=user.phone if reveal else None,
+        email=email if reveal else None,
+        phone=phone if reveal else None,
     )
