@@ -108,7 +108,7 @@ def test_staged_edit_applies_and_is_logged(qtbot, tab, session, world):
     assert model.data(index, Qt.ItemDataRole.BackgroundRole) is not None  # highlighted
     assert tab.browser.apply_button.isEnabled()
     with qtbot.waitSignal(tab.browser.rows_written, timeout=5000):
-        qtbot.mouseClick(tab.browser.apply_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(grid, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save
     session.rollback()
     assert session.get(User, people[0]).first_name == "Johnny"
     logged = session.scalars(select(AuditLog).where(AuditLog.method == "admin")).all()

@@ -123,6 +123,25 @@ class TableBrowser(QWidget):
         layout.addLayout(footer)
         self._on_model_edits_changed(0)
         self.back_button.setEnabled(False)
+        self._add_shortcuts()
+
+    def _add_shortcuts(self) -> None:
+        """Keyboard first: every button has a key, active anywhere inside the browser."""
+        keys = {
+            QKeySequence.StandardKey.Save: self._on_apply_clicked,
+            QKeySequence.StandardKey.Find: self.filter_bar.search.setFocus,
+            QKeySequence.StandardKey.Back: self.go_back,
+            QKeySequence("Ctrl+N"): self._on_add_clicked,
+            QKeySequence("Ctrl+D"): self._on_duplicate_clicked,
+            QKeySequence(Qt.Key.Key_Delete): self._on_delete_clicked,
+        }
+        for key, slot in keys.items():
+            shortcut = QShortcut(key, self, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.apply_button.setToolTip("Save every highlighted change (Ctrl+S)")
+        self.add_button.setToolTip("Add a row through a form (Ctrl+N)")
+        self.duplicate_button.setToolTip("Start a new row from the selected one (Ctrl+D)")
+        self.delete_button.setToolTip("Delete the selected rows, after a preview (Delete)")
 
     # -- views ----------------------------------------------------------------------------------
 
@@ -321,11 +340,12 @@ class TableBrowser(QWidget):
         return sorted(r for r in rows if self.model.row_values(r) is not None)
 
     def _on_add_clicked(self) -> None:
-        self.open_form()
+        if self.view is not None and not self.view.info.read_only:
+            self.open_form()
 
     def _on_duplicate_clicked(self) -> None:
         rows = self.selected_rows()
-        if rows:
+        if rows and not self.view.info.read_only:
             self.open_form(duplicate_values(self.view.table, self.model.row_values(rows[0])))
 
     def open_form(self, values: dict | None = None) -> RowForm:
@@ -346,7 +366,7 @@ class TableBrowser(QWidget):
 
     def _on_delete_clicked(self) -> None:
         rows = self.selected_rows()
-        if not rows or self.view is None:
+        if not rows or self.view is None or self.view.info.read_only:
             return
         keys = [self.model.key_at(r) for r in rows]
         table = self.view.table
