@@ -110,20 +110,18 @@ def test_human_output(capsys, database_url_text, door):
     ]
 
 
-@pytest.mark.parametrize(
-    ("argv", "fragment"),
-    [
+def test_usage_and_validation_errors_exit_2(capsys, database_url_text, door):
+    cases = [
         (["checkin", "No Such Event", "jane@example.com"], "No scheduled or ongoing event"),
         (["checkin", "Sunday Service"], "required: CODE"),
         (["checkin", "Sunday Service", "x", "--station", " "], "station"),
         (["undo", "00000000-0000-4000-8000-000000000000", "x"], "No event has the id"),
-    ],
-)
-def test_usage_and_validation_errors_exit_2(capsys, database_url_text, door, argv, fragment):
-    code, out, err = run(capsys, database_url_text, *argv)
-    assert code == 2 and out == ""
-    assert err.startswith("credopass: ") and fragment in err
-    assert len(err.strip().splitlines()) == 1
+    ]
+    for argv, fragment in cases:
+        code, out, err = run(capsys, database_url_text, *argv)
+        assert code == 2 and out == ""
+        assert err.startswith("credopass: ") and fragment in err
+        assert len(err.strip().splitlines()) == 1
 
 
 def test_ambiguous_event_name_lists_candidates(capsys, sessions, database_url_text, door):

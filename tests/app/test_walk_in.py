@@ -166,16 +166,20 @@ def test_invalid_walk_in_changes_nothing(session):
     assert table_counts(session) == before
 
 
-@pytest.mark.parametrize(("status", "capacity"), [("completed", None), ("scheduled", 0)])
-def test_walk_in_refused_before_creating_anyone(session, status, capacity):
-    event = make_event(session, status=status, capacity=capacity)
-    users = count(session, User)
-    result = walk_in(session, event.id, "Ana", "Lima", "ana@example.com", None, station="k", now=T0)
-    expected = Outcome.EVENT_NOT_OPEN if status == "completed" else Outcome.EVENT_FULL
-    assert result.outcome is expected and result.patron is None
-    assert count(session, User) == users
-    [entry] = audit_rows(session, outcome=expected.value)
-    assert entry.method == "walk_in" and entry.code == "ana@example.com"
+def test_walk_in_refused_before_creating_anyone(session):
+    for status, capacity, expected in [
+        ("completed", None, Outcome.EVENT_NOT_OPEN),
+        ("scheduled", 0, Outcome.EVENT_FULL),
+    ]:
+        event = make_event(session, status=status, capacity=capacity)
+        users = count(session, User)
+        result = walk_in(
+            session, event.id, "Ana", "Lima", "ana@example.com", None, station="k", now=T0
+        )
+        assert result.outcome is expected and result.patron is None
+        assert count(session, User) == users
+        [entry] = audit_rows(session, outcome=expected.value)
+        assert entry.method == "walk_in" and entry.code == "ana@example.com"
 
 
 def test_sql_metacharacters_are_just_characters(session):
