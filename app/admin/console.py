@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -134,7 +135,8 @@ class ReadOnlyConsole:
     def _run_sqlite(self, statement: str, started: float):
         path = self.engine.url.database
         try:
-            raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            uri = Path(path).resolve().as_uri() + "?mode=ro"  # quotes spaces, '?' and '#'
+            raw = sqlite3.connect(uri, uri=True, check_same_thread=False)
         except sqlite3.OperationalError:
             raw = sqlite3.connect(path, check_same_thread=False)
         try:
