@@ -176,10 +176,19 @@ def undo_check_in(
         return door.patron_not_found(event, code_or_patron_id)
     row = attendance_row(session, event.id, patron.id)
     entry = _undoable_entry(session, event.id, patron.id)
-    if row is None or not row.attended or entry is None:
+    if row is None or not row.attended:
         return door.finish(
             Outcome.NOT_CHECKED_IN,
             f"{patron.first_name} is not checked in to {event.name}: nothing to undo",
+            event,
+            patron,
+            row,
+        )
+    if entry is None:  # checked in by an import or an edit: no record of the state before
+        return door.finish(
+            Outcome.UNDO_NOT_ALLOWED,
+            f"{patron.first_name}'s check-in was not made at the door, so it cannot be undone "
+            "here; correct it in the Admin tab",
             event,
             patron,
             row,

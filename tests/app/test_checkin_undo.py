@@ -115,3 +115,14 @@ def test_undo_after_check_out_returns_to_registered(session):
     assert result.outcome is Outcome.UNDONE
     row = session.query(Attendance).one()
     assert (row.attended, row.check_in_time, row.check_out_time) == (False, None, None)
+
+
+def test_check_in_without_a_door_record_cannot_be_undone(session):
+    event = make_event(session)
+    jane = make_patron(session)
+    row = register_row(session, event, jane)
+    row.attended, row.check_in_time = True, T0  # as an import or an admin edit would leave it
+    session.flush()
+    result = undo_check_in(session, event.id, jane.id, station="front", supervisor=True, now=T0)
+    assert result.outcome is Outcome.UNDO_NOT_ALLOWED and "Admin tab" in result.message
+    assert session.query(Attendance).one().attended is True
