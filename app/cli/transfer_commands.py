@@ -43,6 +43,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="csv", help="default: csv")
     p.add_argument("--where", action="append", metavar="COND", default=[], help=WHERE_HELP)
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--bom", action="store_true", help="start a CSV with the UTF-8 mark (for Excel)")
     p.set_defaults(handler=cmd_export)
 
     group = subparsers.add_parser("import", help="import data from files", parents=[common])
@@ -76,18 +77,24 @@ def cmd_export(args, context) -> int:
     database = context.database(managed=True)
     with unit_of_work(database.sessions, write=False) as session:
         if not args.output:
-            return _export_to_stdout(session, statement, args.format)
+            return _export_to_stdout(session, statement, args.format, args.bom)
         total = count_rows(session, statement)
         result = export_to_file(
-            session, statement, args.output, args.format, total=total, progress=_StderrProgress()
+            session,
+            statement,
+            args.output,
+            args.format,
+            total=total,
+            progress=_StderrProgress(),
+            bom=args.bom,
         )
     print(f"Exported {result.rows:,} rows of {args.table} to {args.output}.", file=sys.stderr)
     return EXIT_OK
 
 
-def _export_to_stdout(session, statement, fmt) -> int:
+def _export_to_stdout(session, statement, fmt, bom) -> int:
     try:
-        export_statement(session, statement, sys.stdout, fmt)
+        export_statement(session, statement, sys.stdout, fmt, bom=bom)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`| head`): not an error; silence the flush at exit.

@@ -111,18 +111,23 @@ def export_statement(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     total: int | None = None,
+    bom: bool = False,
 ) -> ExportResult:
     """Stream the rows of `statement` (a Select, or a text() query already checked read-only by
-    the caller) to `out` as CSV or JSON. Raises ExportCancelled when `cancel()` turns true."""
+    the caller) to `out` as CSV or JSON. Raises ExportCancelled when `cancel()` turns true.
+    `bom` starts a CSV with the UTF-8 mark so that Excel shows accents right (the patron import
+    accepts it)."""
     if fmt not in FORMATS:
         raise ValidationError({"format": f"format must be csv or json, not {fmt!r}"})
     dialect = session.get_bind().dialect.name
     guard = nullcontext() if isinstance(statement, Select) else read_only(session)
     with guard:
-        return _stream(session, statement, out, fmt, dialect, batch_size, progress, cancel, total)
+        return _stream(
+            session, statement, out, fmt, dialect, batch_size, progress, cancel, total, bom
+        )
 
 
-def _stream(session, statement, out, fmt, dialect, batch_size, progress, cancel, total):
+def _stream(session, statement, out, fmt, dialect, batch_size, progress, cancel, total, bom):
     statement, formatters = _prepare(statement, dialect, fmt)
     # yield_per: a server-side cursor on PostgreSQL (which also refuses stacked statements, as
     # a prepared statement), SQLite's lazy cursor; rows are buffered one batch at a time.
@@ -130,6 +135,9 @@ def _stream(session, statement, out, fmt, dialect, batch_size, progress, cancel,
     columns = tuple(result.keys())
     if formatters is None:
         formatters = [_generic] * len(columns)
+    if bom and fmt == "csv":
+        # Excel reads a CSV as the local code page unless it starts with this mark.
+        out.write("\ufeff")
     writer = _CsvWriter(out, columns) if fmt == "csv" else _JsonWriter(out, columns)
     done = 0
     try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -64,6 +65,8 @@ class ExportDialog(QDialog):
         for label, value in _FORMATS:
             self.format_box.addItem(label, value)
         self.format_box.currentIndexChanged.connect(self._on_format_box_changed)
+        self.excel_box = QCheckBox("Excel-friendly CSV (UTF-8 mark, so accents show right)")
+        self.excel_box.setChecked(True)
         self.path_edit = QLineEdit(str(Path(folder or Path.home()) / f"{name}.csv"))
         self.path_edit.setAccessibleName("File")
         self.choose_button = QPushButton("Choose…")
@@ -86,6 +89,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format", self.format_box)
         form.addRow("File", file_row)
+        form.addRow("", self.excel_box)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
@@ -105,6 +109,7 @@ class ExportDialog(QDialog):
         return self.format_box.currentData()
 
     def _on_format_box_changed(self, _index: int) -> None:
+        self.excel_box.setEnabled(self.selected_format() == "csv")
         path = Path(self.path_edit.text().strip() or "export.csv")
         self.path_edit.setText(str(path.with_suffix(f".{self.selected_format()}")))
 
@@ -123,6 +128,7 @@ class ExportDialog(QDialog):
             return
         fmt = self.selected_format()
         statement, relay, batch_size = self._statement, self._relay, self._batch_size
+        bom = fmt == "csv" and self.excel_box.isChecked()
         relay.reset()
 
         def action(session):
@@ -137,6 +143,7 @@ class ExportDialog(QDialog):
                 batch_size=batch_size,
                 progress=relay,
                 cancel=relay.cancel_requested,
+                bom=bom,
             )
 
         self._set_running(True)
@@ -191,6 +198,7 @@ class ExportDialog(QDialog):
         self._running = running
         for widget in (self.export_button, self.format_box, self.path_edit, self.choose_button):
             widget.setEnabled(not running)
+        self.excel_box.setEnabled(not running and self.selected_format() == "csv")
         self.cancel_button.setText("Cancel" if running else "Close")
         self.cancel_button.clicked.disconnect()
         self.cancel_button.clicked.connect(self._relay.cancel if running else self.reject)

@@ -191,3 +191,22 @@ def test_times_are_stored_like_orm_written_ones(sessions, backend, existing):
         users = session.scalars(select(User).order_by(User.created_at)).all()
         assert all(u.updated_at.tzinfo is not None for u in users)
         assert [u.email for u in users] == ["old@example.org", "ann@x.org"]
+
+
+def test_exported_users_reimport_as_unchanged(sessions, existing):
+    """The export's CSV (with Excel's BOM) is a valid member list for the import."""
+    import io
+
+    from app.transfer import export_statement, table_statement
+
+    file = read_patron_csv(MESSY)
+    with unit_of_work(sessions) as session:
+        apply_import(session, file, station="s")
+    out = io.StringIO()
+    with sessions() as session:
+        export_statement(session, table_statement("users"), out, "csv", bom=True)
+    again = read_patron_csv(out.getvalue().encode("utf-8"))
+    assert again.encoding == "UTF-8 (with BOM)"
+    with sessions() as session:
+        plan = plan_import(session, again)
+    assert plan.counts == {"new": 0, "updated": 0, "unchanged": 3, "rejected": 0}

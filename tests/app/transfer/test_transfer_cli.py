@@ -57,6 +57,10 @@ def test_export_json_to_file(run, sessions, tmp_path):
     assert "Exported 4 rows of users" in err
     assert len(json.loads(target.read_text(encoding="utf-8"))) == 4
 
+    code, out, err = run("export", "users", "--bom", "-o", str(tmp_path / "u.csv"))
+    assert code == 0
+    assert (tmp_path / "u.csv").read_bytes().startswith("\ufeffid,email,".encode())
+
 
 @pytest.mark.parametrize(
     ("argv", "message"),

@@ -129,8 +129,10 @@ def test_export_dialog_query_results_to_csv(qtbot, worker, sessions, tmp_path):
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.export_finished, timeout=10000):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    with open(tmp_path / "query.csv", newline="", encoding="utf-8") as handle:
-        assert [r["email"] for r in csv.DictReader(handle)][0] == "user0@example.org"
+    data = (tmp_path / "query.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel-friendly is on by default
+    rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines()))
+    assert rows[0]["email"] == "user0@example.org"
 
 
 def test_export_dialog_cancel_writes_nothing(qtbot, worker, sessions, tmp_path, monkeypatch):
