@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Text, bindparam, literal, select, union_all
+from sqlalchemy import Integer, Text, bindparam, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from app.event_lookup import parse_uuid
@@ -113,8 +113,8 @@ _PERSON = (User.first_name, User.last_name, User.email, User.phone)
 
 @lru_cache(maxsize=128)
 def _scan_statement(kinds: tuple[str, ...], fetch: int, with_code: bool):
-    """One round trip: per kind, the first `fetch` keys in a prefix range in key order; the
-    stale marks; the scan code's patron; each row with its patron's name, email and phone.
+    """One round trip: per kind, the first `fetch` keys in a prefix range in key order, and the
+    scan code's patron, each row with the patron's name, email and phone; the stale marks.
 
     Built once per shape (the bound values change, the SQL does not, so SQLAlchemy's compiled
     cache is hit too)."""
@@ -123,18 +123,26 @@ def _scan_statement(kinds: tuple[str, ...], fetch: int, with_code: bool):
         select(c.kind, c.key, c.patronId)
         .where(c.kind == kind, c.key >= bindparam(f"low_{kind}"), c.key < bindparam(f"high_{kind}"))
         .order_by(c.key, c.patronId)
-        .limit(fetch)
+        # A literal, not a bound parameter: PostgreSQL's generic plan for a prepared statement
+        # cannot see a parameter's value, assumes many rows and joins `users` by a full scan.
+        .limit(literal_column(str(int(fetch)), Integer))
         for kind in kinds
     ]
-    marks = patron_search_stale.c
-    parts.append(select(_label(_STALE), _label("", "key"), marks.patronId).limit(STALE_LIMIT))
     if with_code:
         code = bindparam("code", type_=UUIDType)
         parts.append(select(_label(_CODE), _label("", "key"), User.id).where(User.id == code))
     keys = union_all(*(select(part.subquery()) for part in parts)).subquery()
-    return select(keys.c.kind, keys.c.key, keys.c.patronId, *_PERSON).join_from(
+    found = select(keys.c.kind, keys.c.key, keys.c.patronId, *_PERSON).join_from(
         keys, User, User.id == keys.c.patronId
     )
+    # The stale marks are not joined to `users`: PostgreSQL cannot know the table is (nearly
+    # always) empty and would plan a full scan of `users` for them. Their details are read
+    # separately, only when there are some.
+    marks = patron_search_stale.c
+    nothing = [literal(None, Text)] * len(_PERSON)
+    stale_limit = literal_column(str(STALE_LIMIT), Integer)
+    stale = select(_label(_STALE), _label("", "key"), marks.patronId, *nothing).limit(stale_limit)
+    return union_all(found, select(stale.subquery()))
 
 
 def _label(value: str, name: str = "kind"):
@@ -159,10 +167,11 @@ def _scan(session: Session, plan: _Plan, fetch: int) -> _Scan:
     result = _Scan({kind: [] for kind in plan.queries}, set(), None, {})
     statement = _scan_statement(tuple(plan.queries), fetch, with_code)
     for kind, key, patron_id, *person in session.execute(statement, params):
-        result.people[patron_id] = tuple(person)
         if kind == _STALE:
             result.stale.add(patron_id)
-        elif kind == _CODE:
+            continue
+        result.people[patron_id] = tuple(person)
+        if kind == _CODE:
             result.code = patron_id
         else:
             result.found[kind].append((key, patron_id))
@@ -171,11 +180,15 @@ def _scan(session: Session, plan: _Plan, fetch: int) -> _Scan:
     return result
 
 
-def _stale_matches(scan: _Scan, queries: dict[str, str]) -> dict[str, list]:
+def _stale_matches(session: Session, scan: _Scan, queries: dict[str, str]) -> dict[str, list]:
     """The current keys of patrons whose stored keys may be out of date, where they match."""
     matches: dict[str, list[tuple]] = {kind: [] for kind in queries}
-    for patron_id in scan.stale:
-        for kind, key in patron_keys(*scan.people[patron_id]):
+    if not scan.stale:
+        return matches
+    statement = select(User.id, *_PERSON).where(User.id.in_(scan.stale))
+    for patron_id, *person in session.execute(statement):
+        scan.people[patron_id] = tuple(person)
+        for kind, key in patron_keys(*person):
             if kind in queries and key.startswith(queries[kind]):
                 matches[kind].append((key, patron_id))
     return matches
@@ -183,12 +196,17 @@ def _stale_matches(scan: _Scan, queries: dict[str, str]) -> dict[str, list]:
 
 def _best(session: Session, plan: _Plan, limit: int) -> tuple[list[tuple], dict]:
     """The `limit` best (rank, patron id) pairs, best first, and the patrons' details."""
+    if not plan.queries and plan.code is None:  # e.g. "@ @": nothing to look for
+        return [], {}
     fetch = limit + 4  # a patron rarely has two keys of one kind starting alike
     stale_matches = None
     for _ in range(5):
         scan = _scan(session, plan, fetch)
         if stale_matches is None:
-            stale_matches = _stale_matches(scan, plan.queries)
+            stale_matches = _stale_matches(session, scan, plan.queries)
+            people = scan.people
+        else:
+            people.update(scan.people)
         ranks = {}
         if scan.code is not None:
             ranks[scan.code] = (_TIER_CODE, "", scan.code, "")
@@ -212,7 +230,7 @@ def _best(session: Session, plan: _Plan, limit: int) -> tuple[list[tuple], dict]
         ):
             break
         fetch *= 2
-    return ordered[:limit], scan.people
+    return ordered[:limit], people
 
 
 def _clean_query(query: object) -> str:
