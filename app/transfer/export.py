@@ -27,6 +27,7 @@ from typing import TextIO
 from sqlalchemy import (
     Boolean,
     Select,
+    String,
     Table,
     Text,
     case,
@@ -233,9 +234,10 @@ def _as_text(column, kind: str, dialect: str, fmt: str):
         if fmt == "csv":
             flag = type_coerce(column, Boolean)
             return case((flag.is_(None), null()), (flag, "true"), else_="false"), _same
-        return column, _bool
-    if kind == "int" or fmt == "csv":
-        return column, _same
+        return column, (_same if dialect == "postgresql" else _bool)  # SQLite gives 0/1
+    text_on_pg = dialect == "postgresql" and isinstance(column.type, String)
+    if kind == "int" or fmt == "csv" or text_on_pg:
+        return column, _same  # psycopg gives str and int for these; csv writes any value
     return column, _generic
 
 
@@ -320,12 +322,14 @@ class _JsonWriter:
         out.write("[")
 
     def write_rows(self, rows, formatters) -> None:
-        pairs = list(zip(self._columns, formatters, strict=True))
-        encode = self._encode
-        chunks = []
-        for row in rows:
-            obj = {name: f(row[i]) for i, (name, f) in enumerate(pairs)}
-            chunks.append(encode(obj))
+        columns, encode = self._columns, self._encode
+        if all(f is _same for f in formatters):  # values are JSON-ready: no Python per cell
+            chunks = [encode(dict(zip(columns, row, strict=True))) for row in rows]
+        else:
+            chunks = [
+                encode({n: f(v) for n, f, v in zip(columns, formatters, row, strict=True)})
+                for row in rows
+            ]
         if not chunks:
             return
         prefix = "\n" if self._first else ",\n"

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import Numeric, cast, event, func, select, text
 
 from app.errors import ValidationError
 from app.transfer import (
@@ -235,3 +235,19 @@ def test_labelled_view_select_keeps_formats(session, fmt):
         assert datetime.fromisoformat(row["checkInTime"]).utcoffset().total_seconds() == 0
         assert row["attended"] in ("true", True)
         assert row["checkOutTime"] in ("", None)
+
+
+def test_computed_columns_of_other_types(session):
+    add_users(session, 3)
+    session.commit()
+    users = EXPORT_TABLES["users"]
+    view = select(
+        users.c.email,
+        func.length(users.c.email).label("n"),
+        cast(func.length(users.c.email), Numeric(10, 2)).label("d"),
+    ).order_by(users.c.email)
+    out = io.StringIO()
+    export_statement(session, view, out, "json")
+    first = json.loads(out.getvalue())[0]
+    assert first["email"] == "user0@example.org"
+    assert first["n"] == 17 and float(first["d"]) == 17.0
