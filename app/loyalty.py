@@ -220,7 +220,7 @@ def patron_status(
         select(Attendance, Event)
         .join(Event, Event.id == Attendance.event_id)
         .where(Attendance.patron_id == patron.id, Attendance.attended.is_(True))
-        .order_by(Attendance.check_in_time.desc(), Event.start_time.desc())
+        .order_by(Attendance.check_in_time.desc().nulls_last(), Event.start_time.desc())
         .limit(RECENT_VISITS)
     ).all()
     visits = tuple(
