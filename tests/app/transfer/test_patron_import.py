@@ -143,7 +143,9 @@ def test_database_error_mid_import_writes_nothing(sessions, engine, backend):
                     "CREATE TRIGGER boom BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION boom()"
                 )
             )
-    lines = [f"P{i},Q,p{i}@x.org" for i in range(4)] + ["Boom,Q,boom@x.org"]
+    lines = [f"P{i},Q,p{i}@x.org" for i in range(4)] + [
+        "Boom,Q,zz.boom@x.org"
+    ]  # sorts last: writes go in email order
     file = read_patron_csv(("first,last,email\n" + "\n".join(lines)).encode())
     progress = []
     with pytest.raises(Exception, match="boom"), unit_of_work(sessions) as session:
