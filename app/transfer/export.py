@@ -4,9 +4,10 @@ Rows are read with `yield_per` (a server-side cursor on PostgreSQL, SQLite's laz
 written batch by batch, so a million rows never sit in memory. JSON is one array written as it
 goes; datetimes are ISO 8601 with their offset, UUIDs are text, NULL is empty (CSV) or null.
 
-For a Select (a table or a filtered view) the database itself turns UUIDs, times and (for CSV)
-booleans into their export text, so no Python object is made per value and a CSV row is usually
-written without any Python call per cell: that is most of the time of a million-row export.
+For a Select (a table or a filtered view) values skip SQLAlchemy's per-value processing, which
+is most of the time of a million-row export: PostgreSQL itself writes UUIDs, times and (for CSV)
+booleans as text, so rows go out without a Python call per cell; on SQLite the stored hex and
+UTC text are reshaped by one function per row (faster there than SQL string functions).
 """
 
 from __future__ import annotations
@@ -205,9 +206,9 @@ def atomic_text_file(path: Path) -> Iterator[TextIO]:
 
 
 def _prepare(statement: Executable, dialect: str, fmt: str):
-    """For a Select, let the database turn UUIDs and times into their export text (and booleans
-    into true/false for CSV): no Python object per value, and for CSV usually no Python call per
-    cell at all. Returns the statement to run and one formatter per column (None: generic)."""
+    """For a Select: the statement reading raw values (no SQLAlchemy type processing), with
+    PostgreSQL formatting UUIDs, times and CSV booleans itself, and one formatter per column
+    (`_same` for values that go out as they are). For other statements: (statement, None)."""
     if not isinstance(statement, Select):
         return statement, None
     columns = list(statement.selected_columns)
