@@ -1,7 +1,9 @@
-"""Checks on one imported patron's fields.
+"""Checks on one imported patron's fields, with the reasons shown in the dry-run report.
 
-NOTE: private to the import; app/validation.py (the engine's validator) did not exist when this
-was written. Switch to it once it does, keeping these messages' row-report style.
+The rules are the app's own (app.validation: the walk-in form uses them too), so an imported
+patron is one the rest of the app accepts. Names are checked with an equivalent regular
+expression rather than a per-character loop: it is the same set of characters (categories Cc,
+Cs, Zl, Zp) and matters at 200,000 names per import.
 """
 
 from __future__ import annotations
@@ -9,18 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MAX_NAME = 100
-MAX_EMAIL = 254  # RFC 5321's path limit
-MAX_PHONE = 32
+from app import validation
 
-_EMAIL_RE = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
-_PHONE_RE = re.compile(r"^\+?[0-9 ()./-]+$")
-_DIGIT_RE = re.compile(r"[0-9]")
-# Unicode category Cc is exactly these two ranges; line/paragraph separators break CSV viewers.
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_NAME = validation.MAX_NAME
+
+# Exactly app.validation's forbidden categories: Cc (C0, DEL, C1), Cs (surrogates), Zl, Zp.
+_FORBIDDEN_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 
 
 class FieldProblem(ValueError):
@@ -28,11 +24,11 @@ class FieldProblem(ValueError):
 
 
 def has_control_characters(text: str) -> bool:
-    return _CONTROL_RE.search(text) is not None
+    return _FORBIDDEN_RE.search(text) is not None
 
 
 def clean_name(raw: str, label: str) -> str:
-    value = unicodedata.normalize("NFC", raw.strip())
+    value = " ".join(unicodedata.normalize("NFC", raw).split())
     if not value:
         raise FieldProblem(f"missing {label}")
     if has_control_characters(value):
@@ -43,29 +39,19 @@ def clean_name(raw: str, label: str) -> str:
 
 
 def clean_email(raw: str) -> str:
-    value = raw.strip().lower()
-    if not value:
+    if not raw.strip():
         raise FieldProblem("missing email")
-    if has_control_characters(value):
-        raise FieldProblem("email contains control characters")
-    if len(value) > MAX_EMAIL:
-        raise FieldProblem(f"email is longer than {MAX_EMAIL} characters")
-    if not _EMAIL_RE.match(value) or len(value.partition("@")[0]) > 64:
-        raise FieldProblem(f"bad email {_shown(raw)}")
-    return value
+    try:
+        return validation.clean_email(raw)
+    except ValueError:
+        raise FieldProblem(f"bad email {_shown(raw)}") from None
 
 
 def clean_phone(raw: str) -> str | None:
-    value = raw.strip()
-    if not value:
-        return None
-    if has_control_characters(value):
-        raise FieldProblem("phone contains control characters")
-    if len(value) > MAX_PHONE:
-        raise FieldProblem(f"phone is longer than {MAX_PHONE} characters")
-    if not _PHONE_RE.match(value) or len(_DIGIT_RE.findall(value)) < 3:
-        raise FieldProblem(f"bad phone {_shown(raw)}")
-    return value
+    try:
+        return validation.clean_phone(raw)
+    except ValueError as exc:
+        raise FieldProblem(f"bad phone {_shown(raw)}: {str(exc).rstrip('.')}") from None
 
 
 def _shown(raw: str) -> str:

@@ -35,7 +35,7 @@ def _count(session, model=User):
 def existing(sessions):
     with unit_of_work(sessions) as session:
         session.add(
-            User(email="old@example.org", first_name="Old", last_name="Name", phone="+1 555")
+            User(email="old@example.org", first_name="Old", last_name="Name", phone="+1 555 0100")
         )
 
 
@@ -51,7 +51,7 @@ def test_dry_run_reports_and_writes_nothing(sessions, existing):
         7: "missing first name",
         8: "last name contains control characters",
         9: "first name is longer than 100 characters",
-        10: "bad phone 'call me'",
+        10: "bad phone 'call me': Phone may contain only digits, spaces and + ( ) - ",
     }
     with sessions() as session:
         assert _count(session) == 1
@@ -74,7 +74,7 @@ def test_apply_writes_valid_rows_updates_by_email_and_logs(sessions, existing):
             "Ødegård",
         )
         old = users["old@example.org"]
-        assert (old.first_name, old.last_name, old.phone) == ("Existing", "Person", "+1 555")
+        assert (old.first_name, old.last_name, old.phone) == ("Existing", "Person", "+1 555 0100")
         assert old.updated_at > old.created_at
         (log,) = session.scalars(select(AuditLog)).all()
         assert (log.method, log.action, log.station, log.outcome) == (
