@@ -48,8 +48,10 @@ def clean_email(raw: str) -> str:
 
 
 def clean_phone(raw: str) -> str | None:
+    # "0151/3970856" is how many German-speaking offices write numbers; app.validation does not
+    # take "/", so it becomes a space (the digits, which search uses, are unchanged).
     try:
-        return validation.clean_phone(raw)
+        return validation.clean_phone(raw.replace("/", " "))
     except ValueError as exc:
         raise FieldProblem(f"bad phone {_shown(raw)}: {str(exc).rstrip('.')}") from None
 

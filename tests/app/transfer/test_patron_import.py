@@ -212,3 +212,11 @@ def test_exported_users_reimport_as_unchanged(sessions, existing):
     with sessions() as session:
         plan = plan_import(session, again)
     assert plan.counts == {"new": 0, "updated": 0, "unchanged": 3, "rejected": 0}
+
+
+def test_phone_slash_becomes_space(sessions):
+    file = read_patron_csv(b"first,last,email,phone\nAnn,Lee,ann@x.org,0151/3970856\n")
+    with unit_of_work(sessions) as session:
+        apply_import(session, file, station="s")
+    with sessions() as session:
+        assert session.scalar(select(User.phone)) == "0151 3970856"
