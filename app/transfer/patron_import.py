@@ -7,8 +7,8 @@ and listed. With `strict=True` any rejected row refuses the whole file. A databa
 point rolls the whole import back, since the caller's unit of work owns the transaction.
 
 Rows are matched to existing patrons by email, any case (emails are stored lower-cased). Writes
-are batched Core executemany calls, never one ORM object per row. An empty phone cell keeps the
-phone already on file.
+are batched (executemany; COPY for new rows on PostgreSQL), never one ORM object per row. An
+empty phone cell keeps the phone already on file.
 """
 
 from __future__ import annotations
@@ -235,8 +235,8 @@ class _RawWriter:
 
     The statements target a twin of `users` whose columns have no types, so SQLAlchemy passes
     values straight to the driver; each value is first converted with the real column type's
-    own bind processor (UUID as hex and UTC text on SQLite, native on PostgreSQL). For 100,000
-    patrons this halves the time of the apply.
+    own bind processor (UUID as hex and UTC text on SQLite, native on PostgreSQL). New rows go
+    in by COPY on PostgreSQL.
     """
 
     def __init__(self, session: Session, now):
