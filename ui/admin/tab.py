@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 
 from app.admin.catalogue import tables
 from app.admin.counts import exact_count, quick_count
-from app.admin.view import View
+from app.admin.view import View, column_expr, select_rows
 from ui.admin.browser import TableBrowser
 from ui.admin.console import SqlConsole
 from ui.admin.refcount import balanced, emit
+from ui.transfer import ExportDialog, ImportDialog
 
 
 class AdminTab(QWidget):
@@ -55,6 +56,19 @@ class AdminTab(QWidget):
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.exact_button)
         left_layout.addLayout(buttons)
+        # Added by the transfer helper (issue 5 export/import); the dialogs live in ui/transfer.
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip(
+            "Export the table as shown (filters, search, sort) to CSV or JSON"
+        )
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.import_button = QPushButton("Import patrons…")
+        self.import_button.clicked.connect(self._on_import_button_clicked)
+        transfer_buttons = QHBoxLayout()
+        transfer_buttons.addWidget(self.export_button)
+        transfer_buttons.addWidget(self.import_button)
+        left_layout.addLayout(transfer_buttons)
+        self._station = station
 
         self.browser = TableBrowser(worker, station, engine.dialect.name)
         self.browser.rows_written.connect(lambda _m: self.refresh_counts())
@@ -113,6 +127,24 @@ class AdminTab(QWidget):
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}, {count.text} rows")
         if self.table_list.row(item) == self.table_list.count() - 1:
             emit(self.counts_refreshed)
+
+    def _on_export_button_clicked(self) -> None:
+        view = self.browser.view
+        if view is None:
+            return
+        statement = select_rows(view)
+        if view.sort is not None:  # the grid's order; unsorted (primary key) needs no sort
+            order = column_expr(view.table, view.sort)
+            statement = statement.order_by(order.desc() if view.descending else order)
+        dialog = ExportDialog(self.worker, statement, name=view.table, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _on_import_button_clicked(self) -> None:
+        dialog = ImportDialog(self.worker, station=self._station, method="admin", parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.import_finished.connect(lambda _result: self.refresh_counts())
+        dialog.open()
 
     def shutdown(self) -> None:
         self.console.shutdown()
