@@ -171,6 +171,39 @@ def export_to_file(
         return export_statement(session, statement, out, fmt, **options)
 
 
+def export_rows(
+    columns,
+    rows,
+    out: TextIO,
+    fmt: str,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    bom: bool = False,
+) -> ExportResult:
+    """Write rows already in memory (the SQL console's last result) the same way."""
+    if fmt not in FORMATS:
+        raise ValidationError({"format": f"format must be csv or json, not {fmt!r}"})
+    columns = tuple(str(c) for c in columns)
+    rows = list(rows)
+    if bom and fmt == "csv":
+        out.write("\ufeff")
+    writer = _CsvWriter(out, columns) if fmt == "csv" else _JsonWriter(out, columns)
+    formatters = [_generic] * len(columns)
+    done = 0
+    for start in range(0, len(rows), batch_size):
+        if cancel is not None and cancel():
+            raise ExportCancelled(f"export cancelled after {done:,} rows")
+        batch = rows[start : start + batch_size]
+        writer.write_rows(batch, formatters)
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(rows))
+    writer.finish()
+    return ExportResult(done, fmt, columns)
+
+
 @contextmanager
 def read_only(session: Session) -> Iterator[None]:
     """Make the rest of the session's transaction unable to write: PostgreSQL's read-only

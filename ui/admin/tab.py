@@ -59,7 +59,7 @@ class AdminTab(QWidget):
         # Added by the transfer helper (issue 5 export/import); the dialogs live in ui/transfer.
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip(
-            "Export the table as shown (filters, search, sort) to CSV or JSON"
+            "Export the table as shown (filters, search, sort), or the SQL console's results"
         )
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.import_button = QPushButton("Import patrons…")
@@ -129,6 +129,13 @@ class AdminTab(QWidget):
             emit(self.counts_refreshed)
 
     def _on_export_button_clicked(self) -> None:
+        result = self.console.last_result
+        if self.sections.currentWidget() is self.console and result is not None:
+            rows = (result.columns, result.rows)
+            dialog = ExportDialog(self.worker, rows=rows, name="query", parent=self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+            return
         view = self.browser.view
         if view is None:
             return

@@ -24,7 +24,7 @@ from sqlalchemy.sql.expression import Executable
 
 from app.errors import ValidationError
 from app.transfer import ExportCancelled, count_rows, export_to_file
-from app.transfer.export import DEFAULT_BATCH_SIZE
+from app.transfer.export import DEFAULT_BATCH_SIZE, atomic_text_file, export_rows
 from ui.transfer.progress import ProgressRelay
 from ui.worker import DbWorker, describe_error
 
@@ -32,7 +32,8 @@ _FORMATS = (("CSV (spreadsheets)", "csv"), ("JSON", "json"))
 
 
 class ExportDialog(QDialog):
-    """Export `statement` (a table, a filtered view's Select, or a read-only text() query).
+    """Export `statement` (a table, a filtered view's Select, or a read-only text() query), or
+    `rows=(columns, rows)` already in memory (the SQL console's last result).
 
     Open it with `.open()` or `.exec()`; the caller keeps ownership of the worker.
     """
@@ -43,8 +44,9 @@ class ExportDialog(QDialog):
     def __init__(
         self,
         worker: DbWorker,
-        statement: Executable,
+        statement: Executable | None = None,
         *,
+        rows: tuple[tuple[str, ...], list] | None = None,
         name: str = "export",
         folder: str | Path | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
@@ -54,6 +56,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle(f"Export {name}")
         self._worker = worker
         self._statement = statement
+        self._rows = rows  # (columns, rows) already in memory, e.g. the SQL console's result
         self._batch_size = batch_size
         self._running = False
         self._close_when_done = False
@@ -148,6 +151,24 @@ class ExportDialog(QDialog):
 
         self._set_running(True)
         self._show_status(f"Exporting to {path}…")
+        if self._rows is not None:
+            columns, rows = self._rows
+
+            def write_rows():
+                with atomic_text_file(Path(path)) as out:
+                    return export_rows(
+                        columns,
+                        rows,
+                        out,
+                        fmt,
+                        batch_size=batch_size,
+                        progress=relay,
+                        cancel=relay.cancel_requested,
+                        bom=bom,
+                    )
+
+            self._worker.call(write_rows, self._on_worker_finished, self._on_worker_failed)
+            return
         self._worker.submit(action, self._on_worker_finished, self._on_worker_failed, write=False)
 
     def _on_relay_progressed(self, done: int, total: int) -> None:

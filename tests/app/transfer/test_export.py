@@ -251,3 +251,16 @@ def test_computed_columns_of_other_types(session):
     first = json.loads(out.getvalue())[0]
     assert first["email"] == "user0@example.org"
     assert first["n"] == 17 and float(first["d"]) == 17.0
+
+
+def test_rows_in_memory_export():
+    from app.transfer.export import export_rows
+
+    when = datetime.fromisoformat("2026-05-01T18:30:00+02:00")
+    out = io.StringIO()
+    rows = [("a", True, None, when, uuid.UUID(int=1))]
+    result = export_rows(("t", "b", "n", "at", "id"), rows, out, "csv", batch_size=1)
+    assert result.rows == 1
+    assert out.getvalue().splitlines()[1] == (
+        "a,true,,2026-05-01T16:30:00+00:00,00000000-0000-0000-0000-000000000001"
+    )

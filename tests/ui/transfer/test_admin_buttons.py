@@ -50,3 +50,22 @@ def test_import_button_opens_the_import_dialog(qtbot, tab):
     dialog = _dialog(ImportDialog)
     assert not dialog.dry_run_button.isEnabled()  # nothing chosen yet
     dialog.close()
+
+
+def test_export_button_on_the_console_exports_its_last_result(qtbot, tab, tmp_path):
+    from datetime import UTC, datetime
+
+    from app.admin.console import QueryResult
+
+    when = datetime(2026, 5, 1, 18, 30, tzinfo=UTC)
+    tab.console.last_result = QueryResult(("email", "n", "at"), [("a@x.org", 1, when)], False, 3)
+    tab.sections.setCurrentWidget(tab.console)
+    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(ExportDialog)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("json"))
+    dialog.path_edit.setText(str(tmp_path / "query.json"))
+    with qtbot.waitSignal(dialog.export_finished, timeout=10000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    rows = json.loads((tmp_path / "query.json").read_text(encoding="utf-8"))
+    assert rows == [{"email": "a@x.org", "n": 1, "at": "2026-05-01T18:30:00+00:00"}]
+    dialog.close()
