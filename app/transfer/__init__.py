@@ -1,7 +1,7 @@
 """Export (tables, filtered views, read-only queries to CSV/JSON) and the patron CSV import.
 
 Public API:
-- export: `table_statement`, `count_rows`, `export_statement`, `export_to_file`,
+- export: `table_statement`, `count_rows`, `export_statement`, `export_to_file`, `export_rows`,
   `ExportCancelled`, `ExportResult`, `EXPORT_TABLES`, `FORMATS`
 - filters: `parse_filters` / `ColumnFilter` (the safe `--where` syntax)
 - import: `read_patron_csv`, `parse_mapping_args`, `plan_import`, `apply_import`, `ImportPlan`,
@@ -14,6 +14,7 @@ from app.transfer.export import (
     ExportCancelled,
     ExportResult,
     count_rows,
+    export_rows,
     export_statement,
     export_to_file,
     table_statement,
@@ -41,6 +42,7 @@ __all__ = [
     "Rejection",
     "apply_import",
     "count_rows",
+    "export_rows",
     "export_statement",
     "export_to_file",
     "parse_filters",
