@@ -149,6 +149,9 @@ class LazyTableModel(QAbstractTableModel):
         """The rows on screen: pages near them are fetched first and evicted last."""
         self._viewport = (max(first, 0), max(last, first))
         low, high = first // PAGE_SIZE, last // PAGE_SIZE
+        # Pages wanted for an earlier position are not worth a query once the view moved on.
+        for block in [b for b in self._wanted if not low - 2 <= b <= high + 2]:
+            del self._wanted[block]
         for block in range(max(low - 1, 0), high + 2):
             if block * PAGE_SIZE < self._rows and block not in self._pages:
                 self._want(block)
