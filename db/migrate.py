@@ -81,7 +81,7 @@ def schema_differences(engine: Engine) -> list[str]:
                 "compare_type": True,
                 "render_as_batch": connection.dialect.name == "sqlite",
                 "target_metadata": Base.metadata,
-                "include_name": _include_name,
+                "include_name": include_name,
             },
         )
         with warnings.catch_warnings():
@@ -96,7 +96,7 @@ def schema_differences(engine: Engine) -> list[str]:
 FOREIGN_TABLES = frozenset({"__drizzle_migrations"})
 
 
-def _include_name(name, type_, _parent_names) -> bool:
+def include_name(name, type_, _parent_names) -> bool:
     return not (type_ == "table" and name in FOREIGN_TABLES)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from db.migrate import include_name
 from db.models import Base
 
 config = context.config
@@ -18,6 +19,8 @@ def _configure(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         user_module_prefix="db.types.",
+        # An adopted database keeps the web service's own bookkeeping table: never drop it.
+        include_name=include_name,
     )
 
 
