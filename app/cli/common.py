@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import logging
 import os
@@ -131,6 +132,39 @@ def ensure_display() -> None:
             "set). Run it in a desktop session; the `credopass db ...` commands work without one.",
             EXIT_FAILURE,
         )
+    missing = [] if os.environ.get("WAYLAND_DISPLAY") else missing_x11_packages()
+    if missing:
+        raise CliError(
+            "cannot open the window: Qt needs system libraries that are not installed. "
+            f"Install them (Debian/Ubuntu: sudo apt-get install {' '.join(missing)}) "
+            "and start CredoPass again.",
+            EXIT_FAILURE,
+        )
+
+
+# Qt's X11 plugin aborts the process with a wall of text when one of these is missing;
+# the Debian/Ubuntu package that ships each.
+_X11_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+
+
+def missing_x11_packages() -> list[str]:
+    missing = []
+    for library, package in _X11_LIBRARIES.items():
+        try:
+            ctypes.CDLL(library)
+        except OSError:
+            missing.append(package)
+    return missing
 
 
 def fail(message: str, code: int) -> int:

@@ -14,7 +14,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Column, Integer, Table, text
 
-from app.cli import main
+from app.cli import common, main
 from app.cli.common import CliError, ensure_display, log_file_path, mask_secrets, run_command
 from db import migrate
 from db.models import Base
@@ -343,6 +343,19 @@ def test_no_display_is_one_clear_line_not_a_qt_abort(monkeypatch):
         ensure_display()
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     ensure_display()  # an explicit platform is trusted
+
+
+def test_missing_x11_libraries_are_named_with_their_packages(monkeypatch):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the library is an X11 one")
+    for name in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(common, "_X11_LIBRARIES", {"libnot-there.so.9": "libnot-there9"})
+    with pytest.raises(CliError, match=r"apt-get install libnot-there9\)"):
+        ensure_display()
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    ensure_display()  # Wayland sessions do not need it
 
 
 def test_output_cut_short_by_the_reader_is_quiet(tmp_path):
