@@ -3,6 +3,7 @@
 Rows are read with `yield_per` (a server-side cursor on PostgreSQL, SQLite's lazy cursor) and
 written batch by batch, so a million rows never sit in memory. JSON is one array written as it
 goes; datetimes are ISO 8601 with their offset, UUIDs are text, NULL is empty (CSV) or null.
+In CSV, text that a spreadsheet would run as a formula starts with a quote (`cell_guard`).
 
 For a Select (a table or a filtered view) values skip SQLAlchemy's per-value processing, which
 is most of the time of a million-row export: PostgreSQL itself writes UUIDs, times and (for CSV)
@@ -43,6 +44,7 @@ from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import NullType
 
 from app.errors import ValidationError
+from app.transfer.cell_guard import SUSPECT_FIRST, guard
 from app.transfer.filters import ColumnFilter, column_kind, parse_filters
 from db.models import Attendance, AuditLog, Event, Loyalty, User
 
@@ -122,8 +124,8 @@ def export_statement(
     if fmt not in FORMATS:
         raise ValidationError({"format": f"format must be csv or json, not {fmt!r}"})
     dialect = session.get_bind().dialect.name
-    guard = nullcontext() if isinstance(statement, Select) else read_only(session)
-    with guard:
+    scope = nullcontext() if isinstance(statement, Select) else read_only(session)
+    with scope:
         return _stream(
             session, statement, out, fmt, dialect, batch_size, progress, cancel, total, bom
         )
@@ -269,6 +271,8 @@ def _as_text(column, kind: str, dialect: str, fmt: str):
             flag = type_coerce(column, Boolean)
             return case((flag.is_(None), null()), (flag, "true"), else_="false"), _same
         return column, (_same if dialect == "postgresql" else _bool)  # SQLite gives 0/1
+    if kind == "text" and fmt == "csv":
+        return column, _csv_text  # may start a formula in a spreadsheet (see cell_guard)
     text_on_pg = dialect == "postgresql" and isinstance(column.type, String)
     if kind == "int" or fmt == "csv" or text_on_pg:
         return column, _same  # psycopg gives str and int for these; csv writes any value
@@ -328,6 +332,7 @@ def _row_fixer(formatters):
     uuids = tuple(positions.pop(_sqlite_uuid, ()))
     times = tuple(positions.pop(_sqlite_datetime, ()))
     words = tuple(positions.pop(_csv_bool, ()))
+    texts = tuple(positions.pop(_csv_text, ()))
     others = tuple((i, f) for f, where in positions.items() for i in where)
 
     def fix(row):
@@ -348,6 +353,10 @@ def _row_fixer(formatters):
             v = r[i]
             if v is not None:
                 r[i] = "true" if v else "false"
+        for i in texts:
+            v = r[i]
+            if v.__class__ is str and v[:1] in SUSPECT_FIRST:
+                r[i] = guard(v)
         for i, f in others:
             r[i] = f(r[i])
         return r
@@ -377,7 +386,15 @@ def _csv_bool(value):
     return None if value is None else ("true" if value else "false")
 
 
+def _csv_text(value):
+    """Text that a spreadsheet would run as a formula gets a leading quote (see cell_guard);
+    only values that are text in the database: numbers and times are never touched."""
+    return guard(value) if isinstance(value, str) else value
+
+
 def _csv_generic(value):
+    if isinstance(value, str):
+        return guard(value)
     return _csv_bool(value) if isinstance(value, bool) else _generic(value)
 
 

@@ -3,7 +3,8 @@
 A header row; UTF-8 with or without BOM (UTF-16 with BOM too, as Excel's "Unicode text" writes
 it; anything that is not UTF-8 is read as Windows-1252 and the report says so); comma, semicolon
 or tab (sniffed from the header line); CRLF or LF; empty lines ignored. Columns are matched to
-patron fields by header name with common aliases, or by an explicit mapping.
+patron fields by header name with common aliases, or by an explicit mapping. A cell that the
+export guarded against spreadsheet formulas ("'=...") loses that quote again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.errors import ValidationError
+from app.transfer.cell_guard import unguard
 
 FIELDS = ("firstName", "lastName", "email", "phone")
 REQUIRED_FIELDS = ("firstName", "lastName", "email")
@@ -195,7 +197,8 @@ def read_patron_csv(
     wanted = [(i, chosen[h]) for i, h in enumerate(headers) if chosen[h] != IGNORE]
     rows = []
     for line, cells in records[1:]:
-        values = {target: (cells[i] if i < len(cells) else "") for i, target in wanted}
+        # unguard: the export's formula guard comes off, so an exported list re-imports as is.
+        values = {target: (unguard(cells[i]) if i < len(cells) else "") for i, target in wanted}
         rows.append(SourceRow(line, values))
     return PatronFile(name, encoding, delimiter, headers, chosen, tuple(rows), tuple(notes))
 

