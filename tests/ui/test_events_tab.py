@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from app import checkin
-from app.events import AttendanceRow, EventRow
+from app.events import AttendanceRow, EventRow, LiveFigures
 from db.models import Attendance, AuditLog, Event
 from db.session import unit_of_work
 from db.types import utcnow
@@ -77,7 +78,10 @@ def test_attendance_list_figures_and_chart_match(qtbot, scene):
     assert live.places_left.value.text() == "7"
     chart = live.chart_values()
     assert sum(n for _, n in chart) == 3 == listing.checked_in
-    assert live.bars.count() == len(live.axis_x.categories()) == len(chart)
+    assert live.bars.count() == len(chart)
+    # every bar is on the time axis, and the first one is labelled with its slot
+    assert live.axis_x.min() < 0 and live.axis_x.max() > len(chart) - 1
+    assert live.axis_x.categoriesLabels()[0] == chart[0][0]
     assert live.axis_y.tickInterval() >= 1 and float(live.axis_y.max()).is_integer()
     for row in listing.rows:
         if row.attended:
@@ -312,3 +316,31 @@ def test_selecting_another_event_shows_its_figures_and_list(qtbot, scene):
     assert tab.live.checked_in.value.text() == "0"
     assert tab.live.places_left.value.text() == "No limit"
     assert tab.title.text() == "Youth Night"
+
+
+def test_long_event_chart_labels_every_few_bars_and_an_autumn_night_twice(qtbot):
+    from zoneinfo import ZoneInfo
+
+    from ui.events.live_panel import LivePanel
+
+    panel = LivePanel(ZoneInfo("Europe/London"))
+    qtbot.addWidget(panel)
+    # 00:00-04:00 UTC on 25 Oct 2026: the clocks go back at 02:00 BST, so 01:00-01:50 repeat.
+    start = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
+    arrivals = [(start + timedelta(minutes=10 * i), i % 4) for i in range(24)]
+    panel.show_figures(LiveFigures(uuid.uuid4(), "Vigil", "ongoing", 36, 30, None, arrivals))
+    labels = panel.axis_x.categoriesLabels()
+    assert len(labels) == 8, "a label every third bar, each with room to be read"
+    assert [panel.axis_x.endValue(label) for label in labels] == list(range(0, 24, 3))
+    assert [label.rstrip("\u200b") for label in labels] == [
+        "01:00",
+        "01:30",
+        "01:00",
+        "01:30",
+        "02:00",
+        "02:30",
+        "03:00",
+        "03:30",
+    ]
+    assert len(set(labels)) == 8, "the repeated hour keeps its labels"
+    assert panel.bars.count() == 24 and panel.places_left.value.text() == "No limit"

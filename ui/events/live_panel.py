@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import (
+    QBarSeries,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QValueAxis,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -47,7 +54,10 @@ class LivePanel(QWidget):
         self.series = QBarSeries()
         self.series.setBarWidth(0.9)
         self.series.append(self.bars)
-        self.axis_x = QBarCategoryAxis()
+        # Bars sit at 0, 1, 2...; a category axis (not a bar-category one, which cuts every label
+        # to one bar's width) puts a time under every few bars, each with room to be read.
+        self.axis_x = QCategoryAxis()
+        self.axis_x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         self.axis_y = QValueAxis()
         self.axis_y.setLabelFormat("%d")
         self.axis_y.setTitleText("arrivals / 10 min")
@@ -84,23 +94,21 @@ class LivePanel(QWidget):
         self._set_bars(figures.arrivals)
 
     def _set_bars(self, arrivals) -> None:
-        # Category labels must be unique (Qt drops repeats): slots that are not labelled, and the
-        # second 01:30 of an autumn night, get invisible zero-width padding.
-        labels: list[str] = []
         count = len(arrivals)
-        step = 1 if count <= 12 else 3 if count <= 36 else 6 if count <= 72 else 12
-        for i, (start, _count) in enumerate(arrivals):
-            text = format_local(start, self._tz, "%H:%M")
-            if i % step:
-                text = ""
-            while text in labels or not text:
-                text += "\u200b"
-            labels.append(text)
+        step = 1 if count <= 6 else 3 if count <= 24 else 6 if count <= 48 else 12
         if self.bars.count():
             self.bars.remove(0, self.bars.count())
         self.bars.append([float(n) for _, n in arrivals])
-        self.axis_x.clear()
-        self.axis_x.append(labels or [""])
+        for label in self.axis_x.categoriesLabels():
+            self.axis_x.remove(label)
+        labels: set[str] = set()
+        for i in range(0, count, step):
+            label = format_local(arrivals[i][0], self._tz, "%H:%M")
+            while label in labels:  # Qt drops a repeated label (01:30 twice on an autumn night)
+                label += "\u200b"
+            labels.add(label)
+            self.axis_x.append(label, i)
+        self.axis_x.setRange(-0.5, max(count, 1) - 0.5)
         # Whole-number ticks: an interval that divides the axis, so no "1.2 arrivals".
         top = max([n for _, n in arrivals] or [0])
         interval = max(1, -(-top // 5))
