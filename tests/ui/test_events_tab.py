@@ -59,6 +59,10 @@ def test_list_shows_upcoming_with_counts_and_filters(qtbot, scene):
     tab.status.setCurrentIndex(0)
     qtbot.keyClicks(tab.search, "LUNCH")
     qtbot.waitUntil(lambda: names(tab) == ["Advent Lunch"], timeout=5000)
+    qtbot.keyClicks(tab.search, " nothing like it")
+    qtbot.waitUntil(lambda: names(tab) == [], timeout=5000)
+    assert tab.title.text() == "No events"  # an empty list says why, not "Pick an event"
+    assert "Choose “All”" in tab.subtitle.text()
 
 
 def test_attendance_list_figures_and_chart_match(qtbot, scene):

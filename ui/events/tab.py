@@ -257,6 +257,8 @@ class EventsTab(QWidget):
         finally:
             self._applying = False
         self._on_selection_settled()
+        if not rows:  # say why the list is empty, also when it was empty before
+            self._show_event(None)
         self.events_loaded.emit()
 
     def _on_table_selection_changed(self, *_args) -> None:
@@ -278,9 +280,16 @@ class EventsTab(QWidget):
             self._refresh_live()
 
     def _show_event(self, event: EventRow | None) -> None:
-        if event is None:
+        if event is None and not self.model.rowCount():
+            which = self.when.currentText().lower()
+            self.title.setText("No events" if which == "all" else f"No {which} events")
+            self.subtitle.setText(
+                "Nothing matches these filters. Choose “All” to see every event, "
+                "or plan one with “New event…”."
+            )
+        elif event is None:
             self.title.setText("No event selected")
-            self.subtitle.setText("Create one with “New event…”, or change the filters.")
+            self.subtitle.setText("Pick an event in the list to see who came.")
         else:
             self.title.setText(event.name)
             when = format_local(event.start_time, self._tz)
