@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.database import open_for_app
 from app.errors import DatabaseUnavailable, StartupRefused
 from db.engine import DatabaseUrlError, resolve_target
+from ui.kiosk.window_mode import show_full_screen
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
 
@@ -26,7 +27,7 @@ def run_gui(database_url: str | None, *, kiosk: bool = False, station: str | Non
         return 1
     window = MainWindow(database, kiosk=kiosk, station=station)
     if kiosk:
-        window.showFullScreen()
+        show_full_screen(window)
     else:
         window.resize(1280, 800)
         window.show()

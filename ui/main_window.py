@@ -15,12 +15,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import exists, select
 
 from app.database import Database
-from db.models import User
-from db.seed import seed_guide_data
+from app.demo import database_is_empty, load_demo_data
 from ui.admin.tab import AdminTab
+from ui.elided_label import ElidedLabel
 from ui.events import EventsTab
 from ui.kiosk import CheckInScreen
 from ui.kiosk.window_mode import KioskMode
@@ -57,8 +56,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
 
-        self.connection_label = QLabel("Connected")
-        self.statusBar().addWidget(QLabel(f"Database: {database.location}"))
+        self.connection_label = ElidedLabel("Connected")
+        self.statusBar().addWidget(ElidedLabel(f"Database: {database.location}"), 1)
         self.statusBar().addWidget(self.connection_label)
         self.statusBar().addPermanentWidget(QLabel(f"Station: {self.station}"))
         self.worker.connection_lost.connect(self._on_worker_connection_lost)
@@ -69,11 +68,9 @@ class MainWindow(QMainWindow):
         self.demo_data_loaded.connect(self.checkin_screen.reload_events)
         self.demo_data_loaded.connect(lambda _message: self.events_tab.reload())
 
-        self.worker.submit(
-            lambda s: not s.scalar(select(exists().where(User.id.isnot(None)))),
-            self._on_emptiness_checked,
-            write=False,
-        )
+        # A door kiosk never offers to write demo rows into what may be the real database.
+        if not kiosk:
+            self.worker.submit(database_is_empty, self._on_emptiness_checked, write=False)
 
     def _build_empty_bar(self) -> QFrame:
         bar = QFrame()
@@ -96,7 +93,7 @@ class MainWindow(QMainWindow):
 
     def _on_load_demo_clicked(self) -> None:
         self.load_demo_button.setEnabled(False)
-        self.worker.submit(seed_guide_data, self._on_demo_loaded, self._on_demo_failed)
+        self.worker.submit(load_demo_data, self._on_demo_loaded, self._on_demo_failed)
 
     def _on_demo_loaded(self, report) -> None:
         self.empty_bar.setVisible(False)

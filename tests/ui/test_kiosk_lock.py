@@ -158,3 +158,23 @@ def test_gate_survives_a_tab_widget_swap(qtbot, make_window):
     window.tabs.setCurrentIndex(tab_index(window, "Check-in"))
     assert open_tab(qtbot, window, "Admin") is not None
     assert window.tabs.currentIndex() == tab_index(window, "Check-in")
+
+
+def worker_caught_up(qtbot, window):
+    """Wait until every job queued on the window's worker so far has answered (it is serial)."""
+    with qtbot.waitCallback(timeout=5000) as done:
+        window.worker.submit(lambda _session: None, done, write=False)
+
+
+def test_kiosk_never_offers_demo_data_and_covers_the_screen(qtbot, make_window):
+    window = make_window(kiosk=True)  # on an empty database
+    worker_caught_up(qtbot, window)
+    assert not window.empty_bar.isVisible()
+    desk = make_window(kiosk=False, pin=None)
+    qtbot.waitUntil(desk.empty_bar.isVisible, timeout=5000)
+    # every tab fits the smallest screen a kiosk has (1024 x 768)
+    desk.setMinimumSize(0, 0)
+    hint = desk.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 768, hint
+    desk.kiosk_mode.enter()
+    assert desk.geometry() == desk.screen().geometry()

@@ -58,7 +58,10 @@ class SqlConsole(QWidget):
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.history_box = QComboBox()
         self.history_box.setAccessibleName("Recent queries")
-        self.history_box.setMinimumContentsLength(30)
+        self.history_box.setMinimumContentsLength(16)
+        self.history_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.history_box.activated.connect(self._on_history_activated)
         self.timeout = QDoubleSpinBox()
         self.timeout.setAccessibleName("Timeout in seconds")

@@ -110,22 +110,29 @@ class AttendancePanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
         top.addWidget(self.search, 1)
-        actions = QHBoxLayout()
+        # Two rows of buttons, so that the tab still fits a 1024-pixel-wide screen.
+        person_actions = QHBoxLayout()
+        for button in (self.check_in_button, self.check_out_button, self.undo_button):
+            person_actions.addWidget(button)
+        person_actions.addStretch(1)
+        list_actions = QHBoxLayout()
+        list_actions.addWidget(self.someone_button)
+        list_actions.addStretch(1)
+        list_actions.addWidget(self.export_button)
         for button in (
             self.check_in_button,
             self.check_out_button,
             self.undo_button,
             self.someone_button,
+            self.export_button,
         ):
             button.setAccessibleName(button.text().rstrip("…"))
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
+        layout.addLayout(person_actions)
+        layout.addLayout(list_actions)
         layout.addWidget(self.message)
 
         self._search_timer = QTimer(self)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from ui.elided_label import ElidedLabel
+
 
 class StatusLine(QFrame):
     def __init__(self, location: str, station: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("kioskStatusLine")
-        self.location_label = QLabel(f"Database: {location}")
+        self.location_label = ElidedLabel(f"Database: {location}")
         self.location_label.setObjectName("kioskStatusLocation")
-        self.connection_label = QLabel()
+        self.connection_label = ElidedLabel()
         self.connection_label.setObjectName("kioskConnection")
         self.station_label = QLabel(f"Station: {station}")
         self.station_label.setObjectName("kioskStatusStation")

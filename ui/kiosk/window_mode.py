@@ -20,6 +20,15 @@ KIOSK_PROTECTED = {"Events", "Admin"}
 DESK_PROTECTED = {"Admin"}
 
 
+def show_full_screen(window: QMainWindow) -> None:
+    # Full screen is the window manager's job on X11; a bare kiosk session may run without one,
+    # so cover the screen ourselves first.
+    screen = window.screen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
 class KioskMode(QObject):
     # emitted when kiosk mode was switched on or off (True = kiosk)
     mode_changed = Signal(bool)
@@ -88,7 +97,7 @@ class KioskMode(QObject):
         self.lock.lock()
         self._apply_mode()
         self.tabs.setCurrentIndex(self._check_in_index())
-        self.window.showFullScreen()
+        show_full_screen(self.window)
         self.mode_changed.emit(True)
 
     def _on_lock_pin_presence_known(self, pin_is_set: object) -> None:
