@@ -12,8 +12,10 @@ from sqlalchemy import update
 from app.outcomes import Outcome
 from db.models import Attendance, AuditLog, Event, User
 from db.types import utcnow
-from tests.ui.kiosk_support import close_door, open_door, scan
+from tests.ui.kiosk_support import STATION, close_door, open_door, scan
+from ui.kiosk import CheckInScreen
 from ui.kiosk.banner import BannerState
+from ui.worker import DbWorker
 
 
 @pytest.fixture
@@ -214,3 +216,16 @@ def test_another_open_event_can_be_picked(qtbot, door):
     assert door.screen.event_combo.currentText().startswith("Youth Night")
     result = scan(qtbot, door, str(door.jane_id))
     assert result.outcome is Outcome.CHECKED_IN and result.event.name == "Youth Night"
+
+
+def test_no_open_event_says_so_instead_of_asking_to_pick_one(qtbot, sessions):
+    worker = DbWorker(sessions)
+    screen = CheckInScreen(worker, location="SQLite file test.db", station=STATION)
+    qtbot.addWidget(screen)
+    try:
+        screen.show()
+        qtbot.waitUntil(lambda: screen.banner.title == "No event to check in to", timeout=5000)
+        assert "Events tab" in screen.banner.detail
+    finally:
+        screen.stop()
+        worker.shutdown(wait=True)

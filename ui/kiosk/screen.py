@@ -235,7 +235,11 @@ class CheckInScreen(QWidget):
             self.controller.refresh_headcount(self.event.id)
 
     def _update_ready_text(self) -> None:
-        if self.event is None:
+        if self.event is None and not self.events:
+            self.banner.set_ready_text(
+                "No event to check in to", "An organizer can publish one in the Events tab."
+            )
+        elif self.event is None:
             self.banner.set_ready_text(
                 "Choose an event", "Pick the event in the list above to start."
             )
