@@ -5,6 +5,7 @@ Two layers:
   generic, for any key (other features keep e.g. an admin PIN hash here).
 - `get_setting(session, key)` / `set_setting(session, key, value)`: typed and validated, for the
   keys in KNOWN_SETTINGS; plus one shortcut per known key (`points_per_visit(session)`...).
+  `get_settings(session, *keys)` reads several in one statement (the check-in reads two).
 
 Like every use case these never commit; the caller's unit of work does.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
@@ -25,6 +27,10 @@ UNDO_WINDOW_SECONDS = "undo_window_seconds"
 POINTS_EXPIRY_DAYS = "points_expiry_days"
 
 _NEVER = "none"
+_TABLE = Setting.__table__
+_VALUES = select(_TABLE.c.key, _TABLE.c.value).where(
+    _TABLE.c.key.in_(bindparam("keys", expanding=True))
+)
 
 
 def _parse_int(low: int, high: int) -> Callable[[str], int]:
@@ -111,8 +117,22 @@ def delete(session: Session, key: str) -> None:
 
 def get_setting(session: Session, key: str) -> Any:
     """The typed value of a known setting; its default when unset or unreadable."""
-    spec = _spec(key)
-    raw = get_text(session, key)
+    return get_settings(session, key)[0]
+
+
+def get_settings(session: Session, *keys: str) -> tuple[Any, ...]:
+    """The typed values of several known settings, in the order asked, read in one statement.
+
+    Not cached between units of work: another kiosk may change a setting at any time, and one
+    indexed read is cheap next to the staleness rules a cache would need.
+    """
+    specs = [_spec(key) for key in keys]
+    session.flush()  # a setting changed through the ORM and not yet flushed still counts
+    stored = dict(session.execute(_VALUES, {"keys": list(keys)}).all())
+    return tuple(_typed(spec, stored.get(spec.key)) for spec in specs)
+
+
+def _typed(spec: SettingSpec, raw: str | None) -> Any:
     if raw is None:
         return spec.default
     try:
