@@ -11,14 +11,15 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from db.models import AUDIT_METHODS, AuditLog
-from db.types import utcnow
+from db.types import new_id, utcnow
 
 MAX_STATION_LENGTH = 100
+_INSERT = insert(AuditLog.__table__)
 
 
 def clean_station(station: str) -> str:
@@ -48,21 +49,52 @@ def record(
     detail: dict | None = None,
     now: datetime | None = None,
 ) -> AuditLog:
-    """Add one audit row to the caller's transaction (flushed, never committed here)."""
-    row = AuditLog(
-        created_at=now or utcnow(),
-        station=clean_station(station),
-        method=check_method(method),
+    """Add one audit row to the caller's transaction (never committed here) and return it."""
+    row_id = write(
+        session,
+        station=station,
+        method=method,
         action=action,
-        outcome=str(outcome),
+        outcome=outcome,
         event_id=event_id,
         patron_id=patron_id,
         code=code,
-        detail=json.dumps(detail, sort_keys=True, default=str) if detail else None,
+        detail=detail,
+        now=now,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return session.get(AuditLog, row_id)
+
+
+def write(
+    session: Session,
+    *,
+    station: str,
+    method: str,
+    action: str,
+    outcome: str,
+    event_id: uuid.UUID | None = None,
+    patron_id: uuid.UUID | None = None,
+    code: str | None = None,
+    detail: dict | None = None,
+    now: datetime | None = None,
+) -> uuid.UUID:
+    """`record` without loading the row back: the door writes one per scan. Returns its id."""
+    row_id = new_id()
+    values = {
+        "id": row_id,
+        "createdAt": now or utcnow(),
+        "station": clean_station(station),
+        "method": check_method(method),
+        "action": action,
+        "outcome": str(outcome),
+        "eventId": event_id,
+        "patronId": patron_id,
+        "code": code,
+        "detail": json.dumps(detail, sort_keys=True, default=str) if detail else None,
+    }
+    session.flush()  # rows the caller added first (a new patron, an edited event) go in first
+    session.execute(_INSERT, values)
+    return row_id
 
 
 def detail_of(row: AuditLog) -> dict:
