@@ -9,20 +9,38 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app import audit, settings
 from app.errors import ValidationError
 from app.outcomes import EventRef, Outcome, PatronRef, PatronStatus, RedeemResult, Visit
 from db.models import Attendance, Event, Loyalty, User
-from db.types import utcnow
+from db.types import new_id, utcnow
 
 # (lowest balance, tier), highest first.
 TIER_FLOORS = ((1000, "platinum"), (500, "gold"), (100, "silver"), (0, "bronze"))
 MAX_REWARD_LENGTH = 200
 RECENT_VISITS = 5
+
+# Built once: every check-in reads a balance and writes a row (see app.door on why Core).
+_LEDGER = Loyalty.__table__
+_BALANCE = select(func.coalesce(func.sum(_LEDGER.c.points), 0)).where(
+    _LEDGER.c.patronId == bindparam("patron_id"),
+    or_(_LEDGER.c.expiresAt.is_(None), _LEDGER.c.expiresAt > bindparam("now")),
+)
+_INSERT = insert(_LEDGER)
+
+
+class LedgerRow(NamedTuple):
+    """A row just written: its id, its points, and the balance its tier was computed from
+    (the balance before it plus its points)."""
+
+    id: uuid.UUID
+    points: int
+    balance_after: int
 
 
 def tier_for(balance: int) -> str:
@@ -41,12 +59,9 @@ def next_tier(balance: int) -> tuple[str | None, int | None]:
 
 
 def balance(session: Session, patron_id: uuid.UUID, now: datetime | None = None) -> int:
-    now = now or utcnow()
-    query = select(func.coalesce(func.sum(Loyalty.points), 0)).where(
-        Loyalty.patron_id == patron_id,
-        or_(Loyalty.expires_at.is_(None), Loyalty.expires_at > now),
-    )
-    return int(session.scalar(query) or 0)
+    session.flush()  # rows the caller added through the ORM count too
+    params = {"patron_id": patron_id, "now": now or utcnow()}
+    return int(session.execute(_BALANCE, params).scalar() or 0)
 
 
 def attendance_description(event_name: str) -> str:
@@ -55,17 +70,21 @@ def attendance_description(event_name: str) -> str:
 
 def award_attendance(
     session: Session, patron_id: uuid.UUID, event_name: str, now: datetime
-) -> Loyalty | None:
-    """Add the award for one transition to attended; None when the setting awards 0 points."""
-    points = settings.points_per_visit(session)
+) -> LedgerRow | None:
+    """Add the award for one transition to attended; None when the setting awards 0 points.
+
+    An award never starts expired, so its `balance_after` is the patron's balance after it.
+    """
+    points, days = settings.get_settings(
+        session, settings.POINTS_PER_VISIT, settings.POINTS_EXPIRY_DAYS
+    )
     if points <= 0:
         return None
-    days = settings.points_expiry_days(session)
     expires = now + timedelta(days=days) if days is not None else None
     return _add_row(session, patron_id, attendance_description(event_name), points, now, expires)
 
 
-def reverse(session: Session, award: Loyalty, description: str, now: datetime) -> Loyalty:
+def reverse(session: Session, award: Loyalty, description: str, now: datetime) -> LedgerRow:
     """A negative row cancelling `award`; it expires with the award so balances stay even."""
     return _add_row(
         session, award.patron_id, description, -(award.points or 0), now, award.expires_at
@@ -80,19 +99,22 @@ def _add_row(
     now: datetime,
     expires: datetime | None,
     reward: str | None = None,
-) -> Loyalty:
+) -> LedgerRow:
     after = balance(session, patron_id, now) + points
-    row = Loyalty(
-        patron_id=patron_id,
-        description=description,
-        points=points,
-        tier=tier_for(after),
-        reward=reward,
-        issued_at=now,
-        expires_at=expires,
+    row = LedgerRow(new_id(), points, after)
+    session.execute(
+        _INSERT,
+        {
+            "id": row.id,
+            "patronId": patron_id,
+            "description": description,
+            "points": points,
+            "tier": tier_for(after),
+            "reward": reward,
+            "issuedAt": now,
+            "expiresAt": expires,
+        },
     )
-    session.add(row)
-    session.flush()
     return row
 
 
@@ -178,7 +200,7 @@ def redeem(
 
 def _spend(
     session: Session, patron_id: uuid.UUID, points: int, description: str, reward: str, now
-) -> list[Loyalty]:
+) -> list[LedgerRow]:
     # Rows sharing an expiry form one lot: awards and the negative rows that already spent them.
     lots = session.execute(
         select(Loyalty.expires_at, func.sum(Loyalty.points))
