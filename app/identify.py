@@ -9,28 +9,41 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.event_lookup import parse_uuid
+from app.outcomes import PatronRef
 from db.models import User, normalize_email
 
 MAX_LOGGED_CODE = 80
 
+# Every scan runs one of these, so they are built once and read plain columns: loading a whole
+# User object costs several times more Python than the query itself (issue 7's check-in target).
+_USERS = User.__table__
+_PATRON = select(_USERS.c.id, _USERS.c.firstName, _USERS.c.lastName)
+_BY_ID = _PATRON.where(_USERS.c.id == bindparam("key"))
+_BY_EMAIL = _PATRON.where(_USERS.c.email == bindparam("key"))
 
-def identify(session: Session, code_or_patron_id: str | uuid.UUID | None) -> User | None:
-    """The patron a scanned/typed code names, or None."""
+
+def identify(session: Session, code_or_patron_id: str | uuid.UUID | None) -> PatronRef | None:
+    """The patron a scanned/typed code names (id and name), or None."""
     if isinstance(code_or_patron_id, uuid.UUID):
-        return session.get(User, code_or_patron_id)
+        return _find(session, _BY_ID, code_or_patron_id)
     if not isinstance(code_or_patron_id, str):
         return None
     patron_id = parse_uuid(code_or_patron_id)
     if patron_id is not None:
-        return session.get(User, patron_id)
+        return _find(session, _BY_ID, patron_id)
     email = normalize_email(code_or_patron_id)
     if "@" not in email or len(email) > 320:
         return None
-    return session.scalars(select(User).where(User.email == email)).first()
+    return _find(session, _BY_EMAIL, email)
+
+
+def _find(session: Session, query, key) -> PatronRef | None:
+    row = session.execute(query, {"key": key}).first()
+    return PatronRef(*row) if row is not None else None
 
 
 def loggable_code(code: object) -> str:

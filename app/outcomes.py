@@ -72,6 +72,10 @@ class PatronRef:
     first_name: str
     last_name: str
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
     def to_json(self) -> dict:
         return {"id": str(self.id), "firstName": self.first_name, "lastName": self.last_name}
 
