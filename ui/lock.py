@@ -88,9 +88,17 @@ class PinDialog(QDialog):
         self.pin_edit.setEnabled(not busy)
         if busy:
             self.message_label.setText("Checking…")
+            self._fit_text()
+
+    def _fit_text(self) -> None:
+        # A wrapped message can need more lines than the dialog had: grow, never cut it off.
+        needed = self.layout().totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def show_message(self, text: str, *, allow_entry: bool = True) -> None:
         self.message_label.setText(text)
+        self._fit_text()
         self.ok_button.setEnabled(allow_entry)
         self.pin_edit.setEnabled(allow_entry)
         if allow_entry:
