@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.connection_label = ElidedLabel("Connected")
+        self.connection_label.setContentsMargins(0, 0, 16, 0)
         self.statusBar().addWidget(ElidedLabel(f"Database: {database.location}"), 1)
         self.statusBar().addWidget(self.connection_label)
         self.statusBar().addPermanentWidget(QLabel(f"Station: {self.station}"))

@@ -95,7 +95,17 @@ class LivePanel(QWidget):
 
     def _set_bars(self, arrivals) -> None:
         count = len(arrivals)
-        step = 1 if count <= 6 else 3 if count <= 24 else 6 if count <= 48 else 12
+        step = (
+            1
+            if count <= 8
+            else 2
+            if count <= 16
+            else 3
+            if count <= 24
+            else 6
+            if count <= 48
+            else 12
+        )
         if self.bars.count():
             self.bars.remove(0, self.bars.count())
         self.bars.append([float(n) for _, n in arrivals])
