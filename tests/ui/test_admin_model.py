@@ -24,11 +24,11 @@ def worker(qtbot, sessions):
 
 @pytest.fixture
 def big(session):
-    """100,000 attendance rows (200 events x 500 people): big enough that loading it all would
+    """200,000 attendance rows (400 events x 500 people): big enough that loading it all would
     show, small enough to build in a few seconds on a busy machine (figures for a million rows
     come from the benchmarks)."""
     people = add_people(session, 500)
-    add_events(session, people, 200)
+    add_events(session, people, 400)
     add_every_pair(session)
     session.commit()
 
@@ -58,7 +58,7 @@ def test_big_table_opens_with_one_page_and_scrolls_in_bounded_memory(
         assert not model.count_is_exact
         model.count_exactly()
     qtbot.waitUntil(lambda: model.count_is_exact, timeout=20_000)
-    assert model.rowCount() == 100_000
+    assert model.rowCount() == 200_000
 
     # Scroll down page after page: each page follows from the one before (exact order).
     seen = []
@@ -73,23 +73,23 @@ def test_big_table_opens_with_one_page_and_scrolls_in_bounded_memory(
 
     # Jump to the last row: one page read backwards from the end.
     before = model.queries_run
-    _show(qtbot, model, 99_960, 99_999)
+    _show(qtbot, model, 199_960, 199_999)
     assert model.queries_run - before <= 2
     last_id = session.scalar(select(Attendance.id).order_by(Attendance.id.desc()).limit(1))
-    assert model.row_values(99_999)[0] == last_id
+    assert model.row_values(199_999)[0] == last_id
 
     # Jump into the middle: an estimated position, then exact scrolling from there.
-    _show(qtbot, model, 50_000, 50_040)
-    middle = model.row_values(50_000)[0]
+    _show(qtbot, model, 100_000, 100_040)
+    middle = model.row_values(100_000)[0]
     assert middle is not None
-    _show(qtbot, model, 50_200, 50_240)
+    _show(qtbot, model, 100_200, 100_240)
     following = session.scalars(
         select(Attendance.id)
-        .where(Attendance.id > model.row_values(50_199)[0])
+        .where(Attendance.id > model.row_values(100_199)[0])
         .order_by(Attendance.id)
         .limit(1)
     ).one()
-    assert model.row_values(50_200)[0] == following
+    assert model.row_values(100_200)[0] == following
 
 
 def test_sort_request_and_labels(qtbot, worker, session):
