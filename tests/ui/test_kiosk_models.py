@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.kiosk_queries import PatronCard
+from app.kiosk_queries import KioskEvent, PatronCard
 from app.outcomes import CheckInResult, EventRef, Outcome, PatronRef
 from tests.ui.kiosk_support import FakeClock
 from ui.kiosk.banner import GLYPHS, BannerState, ResultBanner
 from ui.kiosk.results_model import PatronIdRole, PatronResultsModel, card_text
 from ui.kiosk.scan_input import RepeatGuard, scan_code
-from ui.kiosk.texts import banner_for
+from ui.kiosk.texts import banner_for, event_choice_label, event_line
 
 CARDS = [
     PatronCard(uuid.uuid4(), "Jane S.", "j***@example.com", "•••• 7890", "gold"),
@@ -98,3 +98,23 @@ def test_scan_codes_and_the_repeat_guard():
     assert not guard.is_repeat("b")
     clock.advance(3.1)
     assert not guard.is_repeat("b")
+
+
+def test_event_labels_name_the_year_only_when_it_is_not_this_one():
+    def event(start):
+        return KioskEvent(
+            uuid.uuid4(),
+            "Sunday Service",
+            "scheduled",
+            start,
+            start + timedelta(hours=2),
+            "Main Sanctuary",
+            None,
+            False,
+        )
+
+    this_year = datetime.now(UTC).replace(month=6, day=14, hour=10, minute=0)
+    assert str(this_year.year) not in event_choice_label(event(this_year))
+    long_ago = this_year.replace(year=this_year.year - 1)
+    assert str(long_ago.year) in event_choice_label(event(long_ago))
+    assert str(long_ago.year) in event_line(event(long_ago))

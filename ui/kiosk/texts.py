@@ -94,15 +94,20 @@ def _refusal_hint(outcome: Outcome) -> str:
     }.get(outcome, "Nothing changed.")
 
 
+def _day(start: datetime) -> str:
+    """ "Sun 12 Jan", with the year when it is not this year's (an event left open too long)."""
+    same_year = start.year == datetime.now(start.tzinfo).year
+    return start.strftime("%a %d %b" if same_year else "%a %d %b %Y")
+
+
 def event_line(event: KioskEvent) -> str:
     """ "Sun 12 Jan · 10:00–12:00 · Main Sanctuary" in local time."""
     start, end = event.start_time.astimezone(), event.end_time.astimezone()
-    day = start.strftime("%a %d %b")
-    return f"{day} · {start:%H:%M}–{end:%H:%M} · {event.location}"
+    return f"{_day(start)} · {start:%H:%M}–{end:%H:%M} · {event.location}"
 
 
 def event_choice_label(event: KioskEvent) -> str:
     start = event.start_time.astimezone()
-    when = f"{start:%H:%M}" if event.today else f"{start:%a %d %b %H:%M}"
+    when = f"{start:%H:%M}" if event.today else f"{_day(start)} {start:%H:%M}"
     running = " (now)" if event.status == "ongoing" else ""
     return f"{event.name} — {when}{running}"
