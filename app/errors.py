@@ -18,3 +18,7 @@ class DatabaseUnavailable(RuntimeError):
 
 class StartupRefused(RuntimeError):
     """The app must not start against this database as it is; the message names the fix."""
+
+
+class Stopped(Exception):
+    """The person stopped the work (Cancel, or a time limit they chose): expected, not a fault."""

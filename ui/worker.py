@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import Stopped, ValidationError
 from db.session import run_in_transaction
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,9 @@ class DbWorker(QObject):
         if is_connection_error(error):
             self._online = False
             self.connection_lost.emit(describe_error(error))
+        elif isinstance(error, (ValidationError, Stopped)):
+            # Refused input and cancelled work are shown to the person; no traceback in the log.
+            log.info("database job refused: %s", describe_error(error))
         else:
             log.error("database job failed", exc_info=error)
         if callback is not None:

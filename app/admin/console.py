@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from app.admin.catalogue import HIDDEN_TEXT, SECRET_MARKER
 from app.admin.sql_guard import QueryRefused, check_read_only
+from app.errors import Stopped
 
 DEFAULT_TIMEOUT_S = 15.0
 MAX_ROWS = 10_000
@@ -41,7 +42,7 @@ class QueryResult:
         return f"{shown}{more} in {self.elapsed_ms} ms"
 
 
-class QueryStopped(RuntimeError):
+class QueryStopped(Stopped):
     """The query ran out of time or was cancelled; the message says which."""
 
 

@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import Stopped, ValidationError
 from db.models import User
 from ui.worker import DbWorker
 
@@ -50,3 +51,30 @@ def test_error_goes_to_error_callback_and_rolls_back(qtbot, worker, sessions):
     assert isinstance(errors[0], ValueError)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "level", "traceback"),
+    [
+        (
+            ValidationError({"email": "Enter an email address like name@example.com."}),
+            "INFO",
+            False,
+        ),
+        (Stopped("The query was cancelled."), "INFO", False),
+        (RuntimeError("a real fault"), "ERROR", True),
+    ],
+)
+def test_refusals_are_logged_in_one_line_faults_with_their_traceback(
+    qtbot, worker, caplog, error, level, traceback
+):
+    def action(_session):
+        raise error
+
+    errors = []
+    with caplog.at_level("INFO", logger="ui.worker"):
+        worker.submit(action, on_error=errors.append)
+        qtbot.waitUntil(lambda: errors == [error], timeout=5000)
+    (record,) = [r for r in caplog.records if r.name == "ui.worker"]
+    assert record.levelname == level
+    assert (record.exc_info is not None) is traceback
