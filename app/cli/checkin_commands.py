@@ -1,5 +1,6 @@
 """`credopass checkin|checkout|register|undo EVENT CODE`, `credopass walkin EVENT --first-name
-.. --last-name .. --email .. [--phone ..]` and `credopass patron show CODE|search QUERY`.
+.. --last-name .. --email .. [--phone ..]` and `credopass patron show CODE | search QUERY |
+redeem CODE POINTS --reward TEXT`.
 
 EVENT is an event UUID or the exact name of a scheduled/ongoing event; CODE is a patron's pass
 code (UUID) or exact email. Exit 0 for a success or an idempotent repeat, 3 for a refusal,
@@ -79,6 +80,14 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     )
     p.set_defaults(handler=cmd_patron_search)
 
+    p = sub.add_parser("redeem", help="spend a patron's points on a reward", parents=[common])
+    p.add_argument("code", metavar="CODE", help="the patron's pass code (id) or email")
+    p.add_argument("points", metavar="POINTS", type=_whole_number, help="points to spend")
+    p.add_argument("--reward", required=True, metavar="TEXT", help="what the points buy")
+    p.add_argument("--station", default=DEFAULT_STATION, metavar="NAME")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=cmd_patron_redeem)
+
 
 def _door_handler(use_case):
     def handler(args, context) -> int:
@@ -145,17 +154,47 @@ def cmd_patron_show(args, context) -> int:
 
     status = run_in_transaction(context.database().sessions, action, write=False)
     if status is None:
-        message = f"No pass or email matches {loggable_code(args.code)!r}"
-        if args.json:
-            print_json({"outcome": Outcome.NOT_FOUND.value, "message": message})
-        else:
-            print(f"{Outcome.NOT_FOUND.value}: {message}")
-        return EXIT_REFUSED
+        return _not_found(args)
     if args.json:
         print_json({"outcome": "found", **status.to_json()})
     else:
         print(_describe_status(status))
     return EXIT_OK
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of points") from None
+
+
+def cmd_patron_redeem(args, context) -> int:
+    def action(session):
+        patron = identify(session, args.code)
+        if patron is None:
+            return None
+        return loyalty.redeem(
+            session, patron.id, args.points, args.reward, station=args.station, method="cli"
+        )
+
+    result = run_in_transaction(context.database().sessions, action)
+    if result is None:
+        return _not_found(args)
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(f"{result.outcome.value}: {result.message} [{result.balance} points · {result.tier}]")
+    return EXIT_REFUSED if result.outcome.is_refusal else EXIT_OK
+
+
+def _not_found(args) -> int:
+    message = f"No pass or email matches {loggable_code(args.code)!r}"
+    if args.json:
+        print_json({"outcome": Outcome.NOT_FOUND.value, "message": message})
+    else:
+        print(f"{Outcome.NOT_FOUND.value}: {message}")
+    return EXIT_REFUSED
 
 
 def _describe_status(status: PatronStatus) -> str:

@@ -201,3 +201,35 @@ def test_walk_in_command(capsys, database_url_text, door):
     code, out, err = run(capsys, url, *base, "--email", "ana@", "--phone", "12")
     assert code == 2 and out == ""
     assert "email: " in err and "phone: " in err and len(err.strip().splitlines()) == 1
+
+
+def test_patron_redeem(capsys, sessions, database_url_text, door):
+    url = database_url_text
+    assert run_json(capsys, url, "checkin", "Sunday Service", "jane@example.com")[0] == 0
+
+    code, data = run_json(
+        capsys, url, "patron", "redeem", "jane@example.com", "25", "--reward", "Mug"
+    )
+    assert code == 3 and data["outcome"] == "insufficient_points"
+    assert data["message"] == "Jane has 10 points; Mug needs 25" and data["balance"] == 10
+
+    code, out, _ = run(capsys, url, "patron", "redeem", door["jane"], "4", "--reward", " Coffee ")
+    assert code == 0
+    assert out == "redeemed: Jane redeemed Coffee for 4 points [6 points · bronze]\n"
+    code, data = run_json(capsys, url, "patron", "show", door["jane"])
+    assert data["balance"] == 6
+
+    for argv, words in (
+        (("jane@example.com", "0", "--reward", "Mug"), "above zero"),
+        (("jane@example.com", "ten", "--reward", "Mug"), "not a whole number"),
+        (("jane@example.com", "3", "--reward", "  "), "Say what the reward is"),
+    ):
+        code, out, err = run(capsys, url, "patron", "redeem", *argv)
+        assert code == 2 and words in err and "Traceback" not in err, err
+        assert out == ""
+    assert run_json(capsys, url, "patron", "show", door["jane"])[1]["balance"] == 6
+
+    code, data = run_json(
+        capsys, url, "patron", "redeem", "nobody@example.com", "1", "--reward", "X"
+    )
+    assert code == 3 and data["outcome"] == "not_found"
