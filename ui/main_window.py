@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
         # Kiosk lock-down: PIN before Events/Admin, closing, or leaving kiosk mode.
         self.kiosk_mode = KioskMode(self, self.tabs, self.worker, kiosk=kiosk)
         self.checkin_screen.status_line.add_button(self.kiosk_mode.status_controls)
+        self.kiosk_mode.lock.pin_presence_known.connect(
+            lambda is_set: self.admin_tab.show_pin_missing(not is_set)
+        )
         self.demo_data_loaded.connect(self.checkin_screen.reload_events)
         self.demo_data_loaded.connect(lambda _message: self.events_tab.reload())
 

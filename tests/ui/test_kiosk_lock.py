@@ -101,6 +101,14 @@ def test_without_a_pin_a_desk_opens_admin(qtbot, make_window):
     window = make_window(kiosk=False, pin=None)
     open_tab(qtbot, window, "Admin")
     qtbot.waitUntil(lambda: window.tabs.currentIndex() == tab_index(window, "Admin"), timeout=5000)
+    qtbot.waitUntil(window.admin_tab.pin_warning.isVisible, timeout=5000)
+    assert "credopass admin set-pin" in window.admin_tab.pin_warning.text()
+
+
+def test_with_a_pin_admin_has_no_warning(qtbot, make_window):
+    window = make_window(kiosk=False)
+    qtbot.waitUntil(lambda: window.kiosk_mode.pin_is_set is True, timeout=5000)
+    assert window.admin_tab.pin_warning.isHidden()
 
 
 def test_five_wrong_pins_lock_entry_for_a_minute(qtbot, make_window):

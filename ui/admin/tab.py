@@ -51,6 +51,14 @@ class AdminTab(QWidget):
         heading = QLabel("Tables")
         heading.setObjectName("adminHeading")
         left_layout.addWidget(heading)
+        self.pin_warning = QLabel(
+            "⚠ No admin PIN is set: anyone at this computer can open this tab. "
+            "Set one with:  credopass admin set-pin"
+        )
+        self.pin_warning.setObjectName("adminPinWarning")
+        self.pin_warning.setWordWrap(True)
+        self.pin_warning.setVisible(False)
+        left_layout.addWidget(self.pin_warning)
         left_layout.addWidget(self.table_list, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
@@ -85,6 +93,9 @@ class AdminTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
         self._started = False
+
+    def show_pin_missing(self, missing: bool) -> None:
+        self.pin_warning.setVisible(missing)
 
     def showEvent(self, event) -> None:
         # Nothing is read until a supervisor actually opens the tab (it sits behind the PIN).
