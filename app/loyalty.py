@@ -32,6 +32,14 @@ _BALANCE = select(func.coalesce(func.sum(_LEDGER.c.points), 0)).where(
     or_(_LEDGER.c.expiresAt.is_(None), _LEDGER.c.expiresAt > bindparam("now")),
 )
 _INSERT = insert(_LEDGER)
+# The points settings ride along with the balance: one statement per award instead of three,
+# and still read afresh each time (another kiosk may change them; a cache would need a query
+# of its own to notice).
+_AWARD_INPUTS = select(
+    settings.stored_value(settings.POINTS_PER_VISIT),
+    settings.stored_value(settings.POINTS_EXPIRY_DAYS),
+    _BALANCE.scalar_subquery(),
+)
 
 
 class LedgerRow(NamedTuple):
@@ -75,13 +83,16 @@ def award_attendance(
 
     An award never starts expired, so its `balance_after` is the patron's balance after it.
     """
-    points, days = settings.get_settings(
-        session, settings.POINTS_PER_VISIT, settings.POINTS_EXPIRY_DAYS
-    )
+    session.flush()  # a setting or ledger row the caller changed through the ORM counts
+    params = {"patron_id": patron_id, "now": now}
+    stored_points, stored_days, before = session.execute(_AWARD_INPUTS, params).one()
+    points = settings.typed_value(settings.POINTS_PER_VISIT, stored_points)
     if points <= 0:
         return None
+    days = settings.typed_value(settings.POINTS_EXPIRY_DAYS, stored_days)
     expires = now + timedelta(days=days) if days is not None else None
-    return _add_row(session, patron_id, attendance_description(event_name), points, now, expires)
+    description = attendance_description(event_name)
+    return _add_row(session, patron_id, description, points, now, expires, before=int(before))
 
 
 def reverse(session: Session, award: Loyalty, description: str, now: datetime) -> LedgerRow:
@@ -99,8 +110,11 @@ def _add_row(
     now: datetime,
     expires: datetime | None,
     reward: str | None = None,
+    *,
+    before: int | None = None,
 ) -> LedgerRow:
-    after = balance(session, patron_id, now) + points
+    """Add a ledger row; `before` is the patron's balance when the caller has just read it."""
+    after = (balance(session, patron_id, now) if before is None else before) + points
     row = LedgerRow(new_id(), points, after)
     session.execute(
         _INSERT,

@@ -5,7 +5,8 @@ Two layers:
   generic, for any key (other features keep e.g. an admin PIN hash here).
 - `get_setting(session, key)` / `set_setting(session, key, value)`: typed and validated, for the
   keys in KNOWN_SETTINGS; plus one shortcut per known key (`points_per_visit(session)`...).
-  `get_settings(session, *keys)` reads several in one statement (the check-in reads two).
+  `get_settings(session, *keys)` reads several in one statement; `stored_value(key)` and
+  `typed_value(key, text)` let a caller read settings inside its own statement (the check-in).
 
 Like every use case these never commit; the caller's unit of work does.
 """
@@ -130,6 +131,18 @@ def get_settings(session: Session, *keys: str) -> tuple[Any, ...]:
     session.flush()  # a setting changed through the ORM and not yet flushed still counts
     stored = dict(session.execute(_VALUES, {"keys": list(keys)}).all())
     return tuple(_typed(spec, stored.get(spec.key)) for spec in specs)
+
+
+def stored_value(key: str):
+    """The stored text of a known setting (NULL when unset) as a scalar subquery, for a caller
+    that reads settings together with its own data in one statement; see `typed_value`."""
+    _spec(key)
+    return select(_TABLE.c.value).where(_TABLE.c.key == key).scalar_subquery()
+
+
+def typed_value(key: str, raw: str | None) -> Any:
+    """What `get_setting` would return for the stored text `raw` (None: unset)."""
+    return _typed(_spec(key), raw)
 
 
 def _typed(spec: SettingSpec, raw: str | None) -> Any:
