@@ -67,10 +67,11 @@ def check_in(
     event = door.lock_event(event_id)
     if event is None:
         return door.event_not_found(event_id, code_or_patron_id)
-    patron = identify(session, code_or_patron_id)
-    if patron is None:
+    found = door.identify_at(event, code_or_patron_id)
+    if found is None:
         return door.patron_not_found(event, code_or_patron_id)
-    return admit(door, event, patron)
+    patron, row = found
+    return admit(door, event, patron, row=row)
 
 
 def check_out(

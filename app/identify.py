@@ -22,28 +22,33 @@ MAX_LOGGED_CODE = 80
 # User object costs several times more Python than the query itself (issue 7's check-in target).
 _USERS = User.__table__
 _PATRON = select(_USERS.c.id, _USERS.c.firstName, _USERS.c.lastName)
-_BY_ID = _PATRON.where(_USERS.c.id == bindparam("key"))
-_BY_EMAIL = _PATRON.where(_USERS.c.email == bindparam("key"))
+_BY = {column: _PATRON.where(_USERS.c[column] == bindparam("key")) for column in ("id", "email")}
 
 
 def identify(session: Session, code_or_patron_id: str | uuid.UUID | None) -> PatronRef | None:
     """The patron a scanned/typed code names (id and name), or None."""
+    key = patron_key(code_or_patron_id)
+    if key is None:
+        return None
+    column, value = key
+    row = session.execute(_BY[column], {"key": value}).first()
+    return PatronRef(*row) if row is not None else None
+
+
+def patron_key(code_or_patron_id: str | uuid.UUID | None) -> tuple[str, uuid.UUID | str] | None:
+    """How a code names a patron: ("id", UUID) or ("email", normalised email), as the users
+    column to match and its value; None when it cannot name anyone."""
     if isinstance(code_or_patron_id, uuid.UUID):
-        return _find(session, _BY_ID, code_or_patron_id)
+        return "id", code_or_patron_id
     if not isinstance(code_or_patron_id, str):
         return None
     patron_id = parse_uuid(code_or_patron_id)
     if patron_id is not None:
-        return _find(session, _BY_ID, patron_id)
+        return "id", patron_id
     email = normalize_email(code_or_patron_id)
     if "@" not in email or len(email) > 320:
         return None
-    return _find(session, _BY_EMAIL, email)
-
-
-def _find(session: Session, query, key) -> PatronRef | None:
-    row = session.execute(query, {"key": key}).first()
-    return PatronRef(*row) if row is not None else None
+    return "email", email
 
 
 def loggable_code(code: object) -> str:
