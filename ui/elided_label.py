@@ -1,4 +1,4 @@
-"""A one-line label that gives up width gracefully: the middle of a long text becomes "…"."""
+"""A one-line label that gives up width gracefully: part of a long text becomes "…"."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ class ElidedLabel(QLabel):
 
     MINIMUM_CHARACTERS = 12
 
-    def __init__(self, text: str = "", parent=None):
+    def __init__(self, text: str = "", parent=None, *, elide=Qt.TextElideMode.ElideMiddle):
         super().__init__(text, parent)
+        self.elide = elide
         self.setToolTip(text)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
@@ -31,9 +32,10 @@ class ElidedLabel(QLabel):
         option = QStyleOptionFrame()
         option.initFrom(self)
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
-        area = self.contentsRect()
-        shown = self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideMiddle, area.width()
-        )
         painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(area, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), shown)
+        flags = int(self.alignment() | Qt.AlignmentFlag.AlignVCenter)
+        painter.drawText(self.contentsRect(), flags, self.shown_text())
+
+    def shown_text(self) -> str:
+        """What fits in the label now."""
+        return self.fontMetrics().elidedText(self.text(), self.elide, self.contentsRect().width())

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.kiosk_queries import Headcount, KioskEvent
+from ui.elided_label import ElidedLabel
 from ui.kiosk.texts import event_choice_label, event_line
 
 
@@ -34,19 +35,21 @@ class EventBar(QWidget):
         self.combo.setMinimumContentsLength(18)
         self.combo.activated.connect(self._on_combo_activated)
         self.combo.popup_hidden.connect(self.done)
-        self.details = QLabel("")
+        self.details = ElidedLabel("", elide=Qt.TextElideMode.ElideRight)
         self.details.setObjectName("kioskEventDetails")
         self.headcount = QLabel("")
         self.headcount.setObjectName("kioskHeadcount")
         self.headcount.setAccessibleName("Headcount")
         self.headcount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        top = QHBoxLayout()
-        top.addWidget(self.combo, 3)
-        top.addWidget(self.headcount, 2)
+        # The picker gets the whole width (long names stay readable on a 1024-pixel screen); when,
+        # where and the headcount share the line below.
+        below = QHBoxLayout()
+        below.addWidget(self.details, 1)
+        below.addWidget(self.headcount)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.details)
+        layout.addWidget(self.combo)
+        layout.addLayout(below)
 
     def set_events(self, events: list[KioskEvent]) -> None:
         """Today's events first, then (after a line) the other open ones organizers may pick."""
