@@ -19,6 +19,7 @@ from pathlib import Path
 
 from app.errors import ValidationError
 from app.transfer.cell_guard import unguard
+from app.transfer.gc_pause import gc_paused
 
 FIELDS = ("firstName", "lastName", "email", "phone")
 REQUIRED_FIELDS = ("firstName", "lastName", "email")
@@ -169,6 +170,11 @@ def read_patron_csv(
 ) -> PatronFile:
     """Read and map a CSV file (a path or its bytes). Raises ValidationError (field "file" or
     "map") for a file that cannot be read as a member list at all; row problems come later."""
+    with gc_paused():  # a row object and a dict per member: see gc_pause
+        return _read(source, mapping, name)
+
+
+def _read(source, mapping, name) -> PatronFile:
     if isinstance(source, bytes):
         data, name = source, name or "data"
     else:
