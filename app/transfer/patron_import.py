@@ -129,25 +129,31 @@ def check_rows(file: PatronFile) -> tuple[list[PatronRow], list[Rejection]]:
     for row in file.rows:
         v = row.values
         raw_email = v.get("email", "")
-        name = f"{v.get('firstName', '').strip()} {v.get('lastName', '').strip()}".strip()
         try:
             email = clean_email(raw_email)
             first = clean_name(v.get("firstName", ""), "first name")
             last = clean_name(v.get("lastName", ""), "last name")
             phone = clean_phone(v.get("phone", ""))
         except FieldProblem as problem:
-            rejected.append(Rejection(row.line, str(problem), raw_email.strip()[:80], name[:80]))
+            reason = str(problem)
+            rejected.append(Rejection(row.line, reason, raw_email.strip()[:80], _name_of(v)))
             continue
         earlier = first_line_of.get(email)
         if earlier is not None:
             line, written = earlier
             how = " (differs only in case)" if written != raw_email.strip() else ""
             reason = f"duplicate email: same as row {line}{how}"
-            rejected.append(Rejection(row.line, reason, raw_email.strip()[:80], name[:80]))
+            rejected.append(Rejection(row.line, reason, raw_email.strip()[:80], _name_of(v)))
             continue
         first_line_of[email] = (row.line, raw_email.strip())
         valid.append(PatronRow(row.line, email, first, last, phone))
     return valid, rejected
+
+
+def _name_of(values: dict[str, str]) -> str:
+    """The name as written, to help find a rejected row (built only for those)."""
+    first, last = values.get("firstName", "").strip(), values.get("lastName", "").strip()
+    return f"{first} {last}".strip()[:80]
 
 
 def plan_import(session: Session, file: PatronFile) -> ImportPlan:
