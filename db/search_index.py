@@ -253,26 +253,38 @@ def bulk_new_patrons(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
 
 
-def add_new_patron_keys(connection: Connection, patrons: Sequence[PatronRow]) -> None:
-    """Write the keys of patrons inserted in this transaction by Core statements or COPY (the
-    import), from the values written, and clear any stale marks the users triggers gave them.
-    New patrons have no keys yet, so nothing is deleted or read back.
+class NewPatronKeys:
+    """The search keys of patrons about to be inserted, built without the database (pure
+    Python), so that a caller can build them while the database is busy taking the users rows.
 
-    Order matters at a million patrons: on SQLite the keys go in the order of the patrons'
-    ids (pass them in ascending id order), so the patronId index grows in one run; on
-    PostgreSQL in primary-key order, so the larger primary-key index is written in one sweep
-    (each order measured fastest on its backend)."""
-    if not patrons:
+    Order matters at a million patrons: on SQLite the keys go in the order of the patrons' ids
+    (pass them in ascending id order), so the patronId index grows in one run; on PostgreSQL
+    in primary-key order, so the larger primary-key index is written in one sweep (each order
+    measured fastest on its backend)."""
+
+    def __init__(self, dialect_name: str, patrons: Sequence[PatronRow]):
+        self.sqlite = dialect_name == "sqlite"
+        if self.sqlite:
+            self.rows: list = _key_tuples(True, patrons)
+            self.ids = [p[0].hex if isinstance(p[0], uuid.UUID) else p[0] for p in patrons]
+        else:
+            self.rows = sorted(_key_lines(patrons))
+            self.ids = [p[0] for p in patrons]
+
+
+def add_new_patron_keys(connection: Connection, keys: NewPatronKeys) -> None:
+    """Write the keys of patrons inserted in this transaction by Core statements or COPY (the
+    import) and clear any stale marks the users triggers gave them. New patrons have no keys
+    yet, so nothing is deleted or read back."""
+    if not keys.ids:
         return
-    if connection.dialect.name == "sqlite":
-        _write_keys(connection, _key_tuples(True, patrons), "patron_search")
-        ids = [p[0].hex if isinstance(p[0], uuid.UUID) else p[0] for p in patrons]
+    if keys.sqlite:
+        _write_keys(connection, keys.rows, "patron_search")
     else:
-        _copy_key_lines(connection, sorted(_key_lines(patrons)))
-        ids = [p[0] for p in patrons]
+        _copy_key_lines(connection, keys.rows)
     has_marks = connection.exec_driver_sql("SELECT 1 FROM patron_search_stale LIMIT 1").first()
     if has_marks:
-        _delete_by_patron(connection, "patron_search_stale", sorted(ids))
+        _delete_by_patron(connection, "patron_search_stale", sorted(keys.ids))
 
 
 def _key_lines(patrons: Iterable[PatronRow]) -> list[str]:

@@ -41,7 +41,12 @@ from app.transfer.gc_pause import gc_paused
 from app.transfer.patron_checks import FieldProblem, clean_email, clean_name, clean_phone
 from app.transfer.patron_file import FIELD_LABELS, PatronFile
 from db.models import User
-from db.search_index import add_new_patron_keys, bulk_new_patrons, refresh_search_index
+from db.search_index import (
+    NewPatronKeys,
+    add_new_patron_keys,
+    bulk_new_patrons,
+    refresh_search_index,
+)
 from db.types import utcnow
 
 LOOKUP_CHUNK = 500  # emails per IN (...) lookup; well under SQLite's parameter limit
@@ -219,15 +224,19 @@ def _apply(session, file, station, method, strict, progress, batch_size) -> Impo
     # Core writes bypass the search index's ORM hook: the keys of new patrons are written here
     # from the values just inserted, in the same transaction, so they are searchable as it
     # commits (updated patrons are marked stale by the users triggers; see the refresh below).
+    patrons = [
+        (user_id, row.first_name, row.last_name, row.email, row.phone)
+        for row, user_id in zip(new_rows, new_ids, strict=True)
+    ]
     with bulk_new_patrons(connection):
-        writer.insert(new_rows, new_ids, batch_size, step)
-        add_new_patron_keys(
-            connection,
-            [
-                (user_id, row.first_name, row.last_name, row.email, row.phone)
-                for row, user_id in zip(new_rows, new_ids, strict=True)
-            ],
+        keys = writer.insert(
+            new_rows,
+            new_ids,
+            batch_size,
+            step,
+            meanwhile=lambda: NewPatronKeys(connection.dialect.name, patrons),
         )
+        add_new_patron_keys(connection, keys)
     updates = sorted(plan.updated, key=lambda pair: pair[0])  # by id: primary-key order
     for start in range(0, len(updates), batch_size):
         batch = updates[start : start + batch_size]
@@ -299,10 +308,12 @@ class _RawWriter:
             updatedAt=bindparam("b_now"),
         )
 
-    def insert(self, rows, ids, batch_size: int, step: Callable[[int], None]) -> None:
-        """Insert `rows` with `ids`, calling `step(n)` after every `batch_size` rows."""
+    def insert(self, rows, ids, batch_size: int, step: Callable[[int], None], meanwhile):
+        """Insert `rows` with `ids`, calling `step(n)` after every `batch_size` rows; returns
+        `meanwhile()`, which PostgreSQL's server overlaps with taking the rows (so it must not
+        use the connection)."""
         if not rows:
-            return
+            return meanwhile()
         now, to_id = self._now, self._uuid
         values = (
             (to_id(user_id), row.email, row.first_name, row.last_name, row.phone, now, now)
@@ -310,14 +321,21 @@ class _RawWriter:
         )
         driver = self._connection.connection.driver_connection
         if self._connection.dialect.name == "postgresql":
+            from psycopg.copy import QueuedLibpqWriter  # here: SQLite users never load psycopg
+
             # One COPY on the session's own connection (same transaction): the users insert
-            # trigger then runs once, not once per batch.
-            with driver.cursor() as cursor, cursor.copy(_COPY_USERS) as copy:
+            # trigger then runs once, not once per batch. A queued writer sends the data from
+            # its own thread, so `meanwhile` runs here while the server inserts (measured
+            # 1-1.4 s saved at 100,000 patrons: the server and Python each have a core).
+            with (
+                driver.cursor() as cursor,
+                cursor.copy(_COPY_USERS, writer=QueuedLibpqWriter(cursor)) as copy,
+            ):
                 for start in range(0, len(rows), batch_size):
                     for value in islice(values, batch_size):
                         copy.write_row(value)
                     step(min(batch_size, len(rows) - start))
-            return
+                return meanwhile()
         cursor = driver.cursor()
         try:
             for start in range(0, len(rows), batch_size):
@@ -325,6 +343,7 @@ class _RawWriter:
                 step(min(batch_size, len(rows) - start))
         finally:
             cursor.close()
+        return meanwhile()
 
     def update(self, pairs) -> None:
         with_phone, keep_phone = [], []
