@@ -328,17 +328,21 @@ _STALE_PATRONS = (
 )
 
 
-def refresh_search_index(session: Session, *, batch_size: int = 20000) -> int:
-    """Rewrite the keys of every patron noted stale by the triggers; returns how many.
+def refresh_search_index(
+    session: Session, *, batch_size: int = 20000, max_patrons: int | None = None
+) -> int:
+    """Rewrite the keys of the patrons noted stale by the triggers (all of them, or at most
+    `max_patrons`); returns how many.
 
     Call it after writing users with Core statements or COPY (an import's updates, the
-    generator); the app's start and `db upgrade` may call it too. Cheap when nothing is stale.
+    generator); the app calls it with a limit now and then. Cheap when nothing is stale.
     Values are read and written as the driver has them (no per-value type processing)."""
     connection = session.connection()
     statement = text(_STALE_PATRONS)
     done = 0
-    while True:
-        rows = connection.execute(statement, {"n": batch_size}).all()
+    while max_patrons is None or done < max_patrons:
+        wanted = batch_size if max_patrons is None else min(batch_size, max_patrons - done)
+        rows = connection.execute(statement, {"n": wanted}).all()
         if not rows:
             return done
         patrons = [tuple(row) for row in rows if row[1] is not None]
@@ -347,6 +351,7 @@ def refresh_search_index(session: Session, *, batch_size: int = 20000) -> int:
         orphans = [row[0] for row in rows if row[1] is None]
         _delete_by_patron(connection, "patron_search_stale", orphans)
         done += len(rows)
+    return done
 
 
 _RAW_PATRONS = 'SELECT id, "firstName", "lastName", email, phone FROM users'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -18,12 +18,16 @@ from PySide6.QtWidgets import (
 
 from app.database import Database
 from app.demo import database_is_empty, load_demo_data
+from app.search_upkeep import REFRESH_SLICE, refresh_stale_search_keys
 from ui.admin.tab import AdminTab
 from ui.elided_label import ElidedLabel
 from ui.events import EventsTab
 from ui.kiosk import CheckInScreen
 from ui.kiosk.window_mode import KioskMode
 from ui.worker import DbWorker
+
+SEARCH_REFRESH_MS = 3 * 60_000
+BACKLOG_REFRESH_MS = 5_000
 
 
 class MainWindow(QMainWindow):
@@ -72,9 +76,28 @@ class MainWindow(QMainWindow):
         self.demo_data_loaded.connect(self.checkin_screen.reload_events)
         self.demo_data_loaded.connect(lambda _message: self.events_tab.reload())
 
+        # Patrons written by other programs (the web service) get their search keys a slice at
+        # a time: at start, then every few minutes, sooner while a backlog remains.
+        self.search_upkeep_timer = QTimer(self)
+        self.search_upkeep_timer.setSingleShot(True)
+        self.search_upkeep_timer.timeout.connect(self._refresh_search_keys)
+        self._refresh_search_keys()
+
         # A door kiosk never offers to write demo rows into what may be the real database.
         if not kiosk:
             self.worker.submit(database_is_empty, self._on_emptiness_checked, write=False)
+
+    def _refresh_search_keys(self) -> None:
+        self.worker.submit(
+            refresh_stale_search_keys, self._on_search_keys_refreshed, self._on_search_keys_failed
+        )
+
+    def _on_search_keys_refreshed(self, done) -> None:
+        backlog = done >= REFRESH_SLICE
+        self.search_upkeep_timer.start(BACKLOG_REFRESH_MS if backlog else SEARCH_REFRESH_MS)
+
+    def _on_search_keys_failed(self, _error) -> None:
+        self.search_upkeep_timer.start(SEARCH_REFRESH_MS)
 
     def _build_empty_bar(self) -> QFrame:
         bar = QFrame()
@@ -115,6 +138,7 @@ class MainWindow(QMainWindow):
         self.connection_label.setText("Connected")
 
     def shutdown(self) -> None:
+        self.search_upkeep_timer.stop()
         self.checkin_screen.stop()
         self.events_tab.shutdown()
         self.admin_tab.shutdown()

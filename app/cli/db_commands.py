@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, inspect, select
 
 from app.cli import generate_command
 from app.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from app.search_upkeep import rebuild_search_keys
 from db import adopt, guide_checks, migrate
 from db.engine import create_app_engine, sqlite_url
 from db.models import Base
@@ -59,6 +61,13 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="yes, delete all data")
     p.add_argument("--force", action="store_true", help="allow a PostgreSQL that is not local")
     p.set_defaults(handler=cmd_reset)
+
+    p = sub.add_parser(
+        "reindex",
+        help="rebuild the patron search keys (after writes by other programs)",
+        parents=[common],
+    )
+    p.set_defaults(handler=cmd_reindex)
 
     generate_command.register(sub, common)
 
@@ -222,6 +231,15 @@ def cmd_seed(args, context) -> int:
     with unit_of_work(database.sessions) as session:
         report = seed_guide_data(session)
     print(report.message)
+    return EXIT_OK
+
+
+def cmd_reindex(args, context) -> int:
+    database = context.database(managed=True)
+    started = time.monotonic()
+    with unit_of_work(database.sessions) as session:
+        patrons = rebuild_search_keys(session)
+    print(f"Rebuilt the search keys of {patrons:,} patrons in {time.monotonic() - started:.1f} s.")
     return EXIT_OK
 
 

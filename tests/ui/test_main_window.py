@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app.database import open_for_app
 from db import migrate
 from db.engine import DatabaseTarget, create_app_engine
 from db.models import User
+from db.search_index import patron_search_stale
 from ui.main_window import MainWindow
 
 
@@ -44,3 +45,32 @@ def test_empty_database_offers_demo_data_and_loads_it(qtbot, window):
     assert not window.empty_bar.isVisible()
     with window.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 2
+
+
+def test_patrons_written_by_another_program_get_their_search_keys(qtbot, backend, database_url):
+    if backend == "postgresql":
+        migrate_engine = create_app_engine(database_url)
+        migrate.upgrade(migrate_engine)
+        migrate_engine.dispose()
+    database = open_for_app(DatabaseTarget(database_url, "--database-url"))
+    with database.sessions.begin() as session:  # as the web service would: no search keys
+        session.execute(
+            insert(User),
+            [
+                {"email": f"w{i}@example.org", "first_name": "W", "last_name": "Web"}
+                for i in range(3)
+            ],
+        )
+    window = MainWindow(database, station="door-1")
+    qtbot.addWidget(window)
+    try:
+
+        def stale():
+            with database.sessions() as session:
+                return session.scalar(select(func.count()).select_from(patron_search_stale))
+
+        qtbot.waitUntil(lambda: stale() == 0, timeout=5000)
+        assert window.search_upkeep_timer.isActive()  # and again in a few minutes
+    finally:
+        window.shutdown()
+        database.dispose()
