@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import NullType
 
-from app.errors import ValidationError
+from app.errors import Stopped, ValidationError
 from app.transfer.cell_guard import SUSPECT_FIRST, guard
 from app.transfer.filters import ColumnFilter, column_kind, parse_filters
 from db.models import Attendance, AuditLog, Event, Loyalty, User
@@ -64,7 +64,7 @@ Progress = Callable[[int, int | None], None]
 Cancel = Callable[[], bool]
 
 
-class ExportCancelled(Exception):
+class ExportCancelled(Stopped):
     """The user cancelled; nothing was left behind when writing to a file."""
 
 
