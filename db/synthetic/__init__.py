@@ -14,6 +14,7 @@ from typing import TextIO
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
+from db.gc_pause import gc_paused
 from db.models import Attendance, AuditLog, Event, Loyalty, User
 from db.search_index import (
     create_triggers,
@@ -132,14 +133,15 @@ def generate(
             session.close()
         search_seconds = time.perf_counter() - started_keys
 
-    load(
-        engine,
-        tables,
-        progress,
-        empty=empty,
-        before=without_triggers if empty else None,
-        after=build_keys,
-    )
+    with gc_paused():
+        load(
+            engine,
+            tables,
+            progress,
+            empty=empty,
+            before=without_triggers if empty else None,
+            after=build_keys,
+        )
     progress.finish()
     return GenerateReport(
         sizes.patrons,
