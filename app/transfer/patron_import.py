@@ -224,6 +224,8 @@ def _apply(session, file, station, method, strict, progress, batch_size) -> Impo
     # Core writes bypass the search index's ORM hook: the keys of new patrons are written here
     # from the values just inserted, in the same transaction, so they are searchable as it
     # commits (updated patrons are marked stale by the users triggers; see the refresh below).
+    # `bulk_new_patrons` keeps the insert trigger from marking the new ones (SQLite: set aside;
+    # PostgreSQL: a transaction-local setting the trigger honours) and ends before the updates.
     patrons = [
         (user_id, row.first_name, row.last_name, row.email, row.phone)
         for row, user_id in zip(new_rows, new_ids, strict=True)
