@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.errors import ValidationError
 from app.transfer.cell_guard import unguard
-from app.transfer.gc_pause import gc_paused
+from db.gc_pause import gc_paused
 
 FIELDS = ("firstName", "lastName", "email", "phone")
 REQUIRED_FIELDS = ("firstName", "lastName", "email")
@@ -170,7 +170,7 @@ def read_patron_csv(
 ) -> PatronFile:
     """Read and map a CSV file (a path or its bytes). Raises ValidationError (field "file" or
     "map") for a file that cannot be read as a member list at all; row problems come later."""
-    with gc_paused():  # a row object and a dict per member: see gc_pause
+    with gc_paused():  # a row object and a dict per member: see db.gc_pause
         return _read(source, mapping, name)
 
 

@@ -37,9 +37,9 @@ from sqlalchemy.types import NullType
 
 from app import audit
 from app.errors import ValidationError
-from app.transfer.gc_pause import gc_paused
 from app.transfer.patron_checks import FieldProblem, clean_email, clean_name, clean_phone
 from app.transfer.patron_file import FIELD_LABELS, PatronFile
+from db.gc_pause import gc_paused
 from db.models import User
 from db.search_index import (
     NewPatronKeys,
