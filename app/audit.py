@@ -36,33 +36,10 @@ def check_method(method: str) -> str:
     return method
 
 
-def record(
-    session: Session,
-    *,
-    station: str,
-    method: str,
-    action: str,
-    outcome: str,
-    event_id: uuid.UUID | None = None,
-    patron_id: uuid.UUID | None = None,
-    code: str | None = None,
-    detail: dict | None = None,
-    now: datetime | None = None,
-) -> AuditLog:
-    """Add one audit row to the caller's transaction (never committed here) and return it."""
-    row_id = write(
-        session,
-        station=station,
-        method=method,
-        action=action,
-        outcome=outcome,
-        event_id=event_id,
-        patron_id=patron_id,
-        code=code,
-        detail=detail,
-        now=now,
-    )
-    return session.get(AuditLog, row_id)
+def record(session: Session, **fields) -> AuditLog:
+    """Add one audit row to the caller's transaction (never committed here) and return it;
+    `fields` are `write`'s."""
+    return session.get(AuditLog, write(session, **fields))
 
 
 def write(
