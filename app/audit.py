@@ -36,12 +36,6 @@ def check_method(method: str) -> str:
     return method
 
 
-def record(session: Session, **fields) -> AuditLog:
-    """Add one audit row to the caller's transaction (never committed here) and return it;
-    `fields` are `write`'s."""
-    return session.get(AuditLog, write(session, **fields))
-
-
 def write(
     session: Session,
     *,
@@ -55,7 +49,8 @@ def write(
     detail: dict | None = None,
     now: datetime | None = None,
 ) -> uuid.UUID:
-    """`record` without loading the row back: the door writes one per scan. Returns its id."""
+    """Add one audit row to the caller's transaction (never committed here); returns its id.
+    A Core insert, not an ORM object: the door writes one per scan."""
     row_id = new_id()
     values = {
         "id": row_id,

@@ -170,7 +170,7 @@ def redeem(
     ref = patron_ref(patron)
     current = balance(session, patron.id, now)
     if current < points:
-        audit.record(
+        audit.write(
             session,
             station=station,
             method=method,
@@ -190,7 +190,7 @@ def redeem(
             reward_text,
         )
     rows = _spend(session, patron.id, points, f"Redeemed: {reward_text}", reward_text, now)
-    audit.record(
+    audit.write(
         session,
         station=station,
         method=method,

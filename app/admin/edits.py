@@ -133,7 +133,7 @@ def apply_edits(session: Session, edits: list[RowEdit], *, station: str) -> Appl
             "key": str(key),
             "changes": {c: [_short(current[c]), _short(v)] for c, v in changes.items()},
         }
-        audit.record(
+        audit.write(
             session,
             station=station,
             method=AUDIT_METHOD,
@@ -204,7 +204,7 @@ def insert_row(session: Session, table: str, values: dict, *, station: str) -> A
         raise EditsRejected({(key, c): m for c, m in errors.items()})
     statement = insert(sa_table(table)).values({sa_column(table, c): v for c, v in cleaned.items()})
     _execute_one(session, statement, info, key, cleaned, "insert")
-    audit.record(
+    audit.write(
         session,
         station=station,
         method=AUDIT_METHOD,
@@ -242,7 +242,7 @@ def delete_rows(session: Session, table: str, keys: list, *, station: str):
     for key in keys:
         statement = delete(sa_table(table)).where(sa_column(table, info.primary_key) == key)
         _execute_one(session, statement, info, key, {}, "delete")
-    audit.record(
+    audit.write(
         session,
         station=station,
         method=AUDIT_METHOD,

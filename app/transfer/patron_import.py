@@ -245,7 +245,7 @@ def _apply(session, file, station, method, strict, progress, batch_size) -> Impo
         writer.update(batch)
         step(len(batch))
     detail = {"file": file.name, **plan.counts, "encoding": file.encoding}
-    entry = audit.record(
+    entry_id = audit.write(
         session,
         station=station,
         method=method,
@@ -255,7 +255,7 @@ def _apply(session, file, station, method, strict, progress, batch_size) -> Impo
         now=now,
     )
     refresh_search_index(session)
-    return ImportResult(plan, len(plan.new), len(plan.updated), entry.id)
+    return ImportResult(plan, len(plan.new), len(plan.updated), entry_id)
 
 
 def new_patron_ids(count: int) -> list[uuid.UUID]:
@@ -338,13 +338,9 @@ class _RawWriter:
                         copy.write_row(value)
                     step(min(batch_size, len(rows) - start))
                 return meanwhile()
-        cursor = driver.cursor()
-        try:
-            for start in range(0, len(rows), batch_size):
-                cursor.executemany(_INSERT_USERS, list(islice(values, batch_size)))
-                step(min(batch_size, len(rows) - start))
-        finally:
-            cursor.close()
+        for start in range(0, len(rows), batch_size):
+            driver.executemany(_INSERT_USERS, list(islice(values, batch_size)))
+            step(min(batch_size, len(rows) - start))
         return meanwhile()
 
     def update(self, pairs) -> None:

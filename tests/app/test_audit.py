@@ -91,7 +91,8 @@ def test_station_and_method_are_checked(session):
     with pytest.raises(ValueError):
         check_in(session, event.id, "x", station="s", method="carrier pigeon")
     assert count(session, AuditLog) == 0
-    row = audit.record(session, station="s" * 500, method="admin", action="a", outcome="o")
+    row_id = audit.write(session, station="s" * 500, method="admin", action="a", outcome="o")
+    row = session.get(AuditLog, row_id)
     assert len(row.station) == audit.MAX_STATION_LENGTH
 
 
