@@ -233,7 +233,7 @@ class Door:
         if balance is None:
             balance = loyalty.balance(self.session, patron.id, self.now)
         if not isinstance(patron, PatronRef):
-            patron = PatronRef(patron.id, patron.first_name, patron.last_name)
+            patron = loyalty.patron_ref(patron)
         return CheckInResult(
             outcome=outcome,
             message=message,
@@ -285,8 +285,15 @@ def _insert_attendance(
     session: Session, event_id: uuid.UUID, patron_id: uuid.UUID, now: datetime
 ) -> AttendanceState:
     row = AttendanceState(new_id(), True, now, None)
-    values = {"id": row.id, "eventId": event_id, "patronId": patron_id, "attended": True}
-    session.execute(_INSERT_ATTENDANCE, {**values, "checkInTime": now, "checkOutTime": None})
+    values = {
+        "id": row.id,
+        "eventId": event_id,
+        "patronId": patron_id,
+        "attended": row.attended,
+        "checkInTime": row.check_in_time,
+        "checkOutTime": row.check_out_time,
+    }
+    session.execute(_INSERT_ATTENDANCE, values)
     return row
 
 

@@ -5,8 +5,8 @@ Two layers:
   generic, for any key (other features keep e.g. an admin PIN hash here).
 - `get_setting(session, key)` / `set_setting(session, key, value)`: typed and validated, for the
   keys in KNOWN_SETTINGS; plus one shortcut per known key (`points_per_visit(session)`...).
-  `get_settings(session, *keys)` reads several in one statement; `stored_value(key)` and
-  `typed_value(key, text)` let a caller read settings inside its own statement (the check-in).
+  `stored_value(key)` and `typed_value(key, text)` let a caller read settings inside its own
+  statement (the check-in reads both points settings with the balance).
 
 Like every use case these never commit; the caller's unit of work does.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
@@ -29,9 +29,6 @@ POINTS_EXPIRY_DAYS = "points_expiry_days"
 
 _NEVER = "none"
 _TABLE = Setting.__table__
-_VALUES = select(_TABLE.c.key, _TABLE.c.value).where(
-    _TABLE.c.key.in_(bindparam("keys", expanding=True))
-)
 
 
 def _parse_int(low: int, high: int) -> Callable[[str], int]:
@@ -118,19 +115,7 @@ def delete(session: Session, key: str) -> None:
 
 def get_setting(session: Session, key: str) -> Any:
     """The typed value of a known setting; its default when unset or unreadable."""
-    return get_settings(session, key)[0]
-
-
-def get_settings(session: Session, *keys: str) -> tuple[Any, ...]:
-    """The typed values of several known settings, in the order asked, read in one statement.
-
-    Not cached between units of work: another kiosk may change a setting at any time, and one
-    indexed read is cheap next to the staleness rules a cache would need.
-    """
-    specs = [_spec(key) for key in keys]
-    session.flush()  # a setting changed through the ORM and not yet flushed still counts
-    stored = dict(session.execute(_VALUES, {"keys": list(keys)}).all())
-    return tuple(_typed(spec, stored.get(spec.key)) for spec in specs)
+    return typed_value(key, get_text(session, key))
 
 
 def stored_value(key: str):
