@@ -175,13 +175,7 @@ def _write_keys(connection: Connection, rows: list[tuple[str, str, object]], tab
         return
     driver = connection.connection.driver_connection
     if connection.dialect.name == "sqlite":
-        cursor = driver.cursor()
-        try:
-            cursor.executemany(
-                f'INSERT INTO {table} (kind, key, "patronId") VALUES (?, ?, ?)', rows
-            )
-        finally:
-            cursor.close()
+        driver.executemany(f'INSERT INTO {table} (kind, key, "patronId") VALUES (?, ?, ?)', rows)
         return
     statement = f'COPY {table} (kind, key, "patronId") FROM STDIN'
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
@@ -203,11 +197,7 @@ def _delete_by_patron(connection: Connection, table: str, ids: list[object]) -> 
         return
     driver = connection.connection.driver_connection
     if connection.dialect.name == "sqlite":
-        cursor = driver.cursor()
-        try:
-            cursor.executemany(f'DELETE FROM {table} WHERE "patronId" = ?', [(i,) for i in ids])
-        finally:
-            cursor.close()
+        driver.executemany(f'DELETE FROM {table} WHERE "patronId" = ?', [(i,) for i in ids])
         return
     with driver.cursor() as cursor:
         cursor.execute(f'DELETE FROM {table} WHERE "patronId" = ANY(%s)', (ids,))
@@ -303,12 +293,8 @@ class NewPatronKeys:
 
     def __init__(self, dialect_name: str, patrons: Sequence[PatronRow]):
         self.sqlite = dialect_name == "sqlite"
-        if self.sqlite:
-            self.rows: list = _key_tuples(True, patrons)
-            self.ids = [p[0].hex if isinstance(p[0], uuid.UUID) else p[0] for p in patrons]
-        else:
-            self.rows = sorted(_key_lines(patrons))
-            self.ids = [p[0] for p in patrons]
+        self.rows: list = _key_tuples(True, patrons) if self.sqlite else sorted(_key_lines(patrons))
+        self.ids = _driver_ids(self.sqlite, (p[0] for p in patrons))
 
 
 def add_new_patron_keys(connection: Connection, keys: NewPatronKeys) -> None:
