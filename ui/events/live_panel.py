@@ -37,6 +37,10 @@ class Figure(QFrame):
         column.addWidget(label)
 
 
+# (up to this many bars, label every n-th): a time label needs about three bars' width.
+LABEL_STEPS = ((8, 1), (16, 2), (24, 3), (48, 6))
+
+
 class LivePanel(QWidget):
     def __init__(self, tz: tzinfo | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -95,17 +99,7 @@ class LivePanel(QWidget):
 
     def _set_bars(self, arrivals) -> None:
         count = len(arrivals)
-        step = (
-            1
-            if count <= 8
-            else 2
-            if count <= 16
-            else 3
-            if count <= 24
-            else 6
-            if count <= 48
-            else 12
-        )
+        step = next((every for most, every in LABEL_STEPS if count <= most), 12)
         if self.bars.count():
             self.bars.remove(0, self.bars.count())
         self.bars.append([float(n) for _, n in arrivals])
