@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Event, User
@@ -11,9 +11,7 @@ from db.seed import SeedReport, seed_guide_data
 
 def database_is_empty(session: Session) -> bool:
     """True when there is no one and nothing to check in to (a first start)."""
-    return not session.scalar(select(exists().where(User.id.isnot(None)))) and not session.scalar(
-        select(exists().where(Event.id.isnot(None)))
-    )
+    return bool(session.scalar(select(~select(User.id).exists() & ~select(Event.id).exists())))
 
 
 def load_demo_data(session: Session) -> SeedReport:

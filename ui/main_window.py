@@ -26,6 +26,7 @@ from ui.kiosk import CheckInScreen
 from ui.kiosk.window_mode import KioskMode
 from ui.worker import DbWorker
 
+FIRST_REFRESH_MS = 2_000
 SEARCH_REFRESH_MS = 3 * 60_000
 BACKLOG_REFRESH_MS = 5_000
 
@@ -77,11 +78,12 @@ class MainWindow(QMainWindow):
         self.demo_data_loaded.connect(lambda _message: self.events_tab.reload())
 
         # Patrons written by other programs (the web service) get their search keys a slice at
-        # a time: at start, then every few minutes, sooner while a backlog remains.
+        # a time: shortly after start (the screens' own first reads go first on the worker),
+        # then every few minutes, sooner while a backlog remains.
         self.search_upkeep_timer = QTimer(self)
         self.search_upkeep_timer.setSingleShot(True)
         self.search_upkeep_timer.timeout.connect(self._refresh_search_keys)
-        self._refresh_search_keys()
+        self.search_upkeep_timer.start(FIRST_REFRESH_MS)
 
         # A door kiosk never offers to write demo rows into what may be the real database.
         if not kiosk:

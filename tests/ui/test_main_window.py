@@ -69,7 +69,7 @@ def test_patrons_written_by_another_program_get_their_search_keys(qtbot, backend
             with database.sessions() as session:
                 return session.scalar(select(func.count()).select_from(patron_search_stale))
 
-        qtbot.waitUntil(lambda: stale() == 0, timeout=5000)
+        qtbot.waitUntil(lambda: stale() == 0, timeout=10_000)
         # and again in a few minutes (once the result is back on the GUI thread)
         qtbot.waitUntil(window.search_upkeep_timer.isActive, timeout=5000)
         assert window.search_upkeep_timer.remainingTime() > 60_000
