@@ -14,8 +14,10 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session
 
 from db.models import Base
+from db.search_index import rebuild_search_index
 
 
 def migrations_dir() -> Path:
@@ -50,7 +52,22 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
+        had_search = inspect(connection).has_table("patron_search")
         command.upgrade(alembic_config(connection=connection), revision)
+        if not had_search and _at_head(connection):
+            _build_search_keys(connection)
+
+
+def _at_head(connection) -> bool:
+    return MigrationContext.configure(connection).get_current_revision() == head_revision()
+
+
+def _build_search_keys(connection) -> None:
+    """Migration 0003 only marks existing patrons stale (frozen migrations never import live
+    code); their keys are built here, by today's code on today's schema, so an adopted
+    database is searchable as soon as `credopass db upgrade` returns."""
+    if connection.exec_driver_sql("SELECT 1 FROM patron_search_stale LIMIT 1").first():
+        rebuild_search_index(Session(bind=connection))
 
 
 def downgrade(engine: Engine, revision: str) -> None:

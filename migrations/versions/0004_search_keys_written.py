@@ -15,12 +15,23 @@ from __future__ import annotations
 
 from alembic import op
 
-from db.search_index import POSTGRES_INSERT_FUNCTION
-
 revision = "0004_search_keys_written"
 down_revision = "0003_patron_search"
 branch_labels = None
 depends_on = None
+
+# Frozen history: the function's text as of this revision (db/search_index.py keeps the live
+# copy for rebuilds; a later revision that changes it gets its own text).
+_INSERT_FUNCTION_0004 = """CREATE OR REPLACE FUNCTION credopass_search_note_inserted()
+    RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF current_setting('credopass.keys_written', true) = 'on' THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO patron_search_stale ("patronId")
+        SELECT id FROM credopass_new_users ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$"""
 
 # The function as migration 0003 created it, for the downgrade.
 _INSERT_FUNCTION_0003 = """CREATE OR REPLACE FUNCTION credopass_search_note_inserted()
@@ -35,7 +46,7 @@ _INSERT_FUNCTION_0003 = """CREATE OR REPLACE FUNCTION credopass_search_note_inse
 def upgrade() -> None:
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(POSTGRES_INSERT_FUNCTION)
+        connection.exec_driver_sql(_INSERT_FUNCTION_0004)
 
 
 def downgrade() -> None:
