@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+from db.console_role import ensure_console_role
 from db.models import Base
 
 
@@ -51,6 +52,8 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection=connection), revision)
+        # The SQL console's SELECT-only role (PostgreSQL), granted on the tables just migrated.
+        ensure_console_role(connection)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
