@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session
 
+from db.console_role import ensure_console_role
 from db.models import Base
 from db.search_index import rebuild_search_index
 
@@ -54,6 +55,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         had_search = inspect(connection).has_table("patron_search")
         command.upgrade(alembic_config(connection=connection), revision)
+        # The SQL console's SELECT-only role (PostgreSQL), granted on the tables just migrated.
+        ensure_console_role(connection)
         if not had_search and _at_head(connection):
             _build_search_keys(connection)
 

@@ -1,10 +1,16 @@
 """The read-only SQL console: one query, on its own connection, with a timeout and a Cancel.
 
-Read-only by construction, not only by the text check in `sql_guard`:
-- PostgreSQL: `SET TRANSACTION READ ONLY` and `SET LOCAL statement_timeout`, always rolled back.
-- SQLite: a separate connection with `PRAGMA query_only=ON`, an authorizer that allows only
-  reading, and a progress handler that stops the query at the timeout or on Cancel.
-Values of secret settings (the admin PIN hash) are blanked in the results.
+Read-only and secret-free by construction, not by the text check in `sql_guard` alone:
+- PostgreSQL: a fresh connection that is thrown away afterwards (advisory locks, LISTENs,
+  prepared statements and settings die with it), a READ ONLY transaction with a local
+  `statement_timeout`, and `SET LOCAL ROLE` to the SELECT-only console role (`db.console_role`),
+  which cannot read `settings.value`, run file or signal functions, or change anything. Rows
+  come through a server-side cursor, so a huge result is never pulled into memory.
+- SQLite: its own read-only connection with `query_only`, an authorizer that allows reading and
+  allow-listed functions only and refuses `settings.value`, a cap on the length of any string
+  or blob (so one call such as `instr(printf(...))` cannot run for seconds between two checks of
+  the progress handler, nor build a gigabyte), and a progress handler for the timeout and Cancel.
+Both stop reading at `max_rows` rows or `max_bytes` of values, whichever comes first.
 """
 
 from __future__ import annotations
@@ -17,22 +23,35 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from app.admin.catalogue import HIDDEN_TEXT, SECRET_MARKER
+from app.admin.console_functions import allowed_functions
 from app.admin.sql_guard import QueryRefused, check_read_only
 from app.errors import Stopped
+from db.console_role import SETTINGS_READABLE_COLUMNS, console_role_usable
 
 DEFAULT_TIMEOUT_S = 15.0
 MAX_ROWS = 10_000
-_SECRETS_SQL = (
-    "SELECT value FROM settings WHERE lower(key) LIKE '%" + SECRET_MARKER + "%'"
-)  # a constant: no user input
+MAX_BYTES = 32 * 1024 * 1024  # values kept in memory for one result
+SQLITE_MAX_VALUE_BYTES = 100_000  # longest string/blob a console query may build on SQLite
+SQLITE_MAX_PATTERN = 200  # longest LIKE/GLOB pattern (matching cost grows with it)
+_BATCH = 500
+_CURSOR_NAME = "credopass_console"
+
+ROLE_MISSING = (
+    "The console's read-only database role is missing, so the console is off on this "
+    "PostgreSQL database. Run `credopass db upgrade` as a database user that may create roles "
+    "(or ask the database administrator to), then try again."
+)
+SETTINGS_REFUSED = (
+    "Setting values cannot be read from the console (some are secrets such as the PIN hash). "
+    "Select only settings.key, or open Settings in Browse."
+)
 
 
 @dataclass(frozen=True)
 class QueryResult:
     columns: tuple[str, ...]
     rows: list[tuple]
-    truncated: bool  # more rows existed than MAX_ROWS
+    truncated: bool  # more rows existed than were kept (row or memory cap)
     elapsed_ms: int
 
     @property
@@ -46,24 +65,26 @@ class QueryStopped(Stopped):
     """The query ran out of time or was cancelled; the message says which."""
 
 
-_SQLITE_ALLOWED = {
-    sqlite3.SQLITE_SELECT,
-    sqlite3.SQLITE_READ,
-    sqlite3.SQLITE_FUNCTION,
-    getattr(sqlite3, "SQLITE_RECURSIVE", 33),
-}
-_SQLITE_REFUSED_FUNCTIONS = {"load_extension", "writefile", "readfile", "fts3_tokenizer", "edit"}
+_SQLITE_READ_ACTIONS = {sqlite3.SQLITE_SELECT, getattr(sqlite3, "SQLITE_RECURSIVE", 33)}
+_SQLITE_SETTINGS_COLUMNS = {c.strip('"').lower() for c in SETTINGS_READABLE_COLUMNS}
+_SQLITE_FUNCTIONS = allowed_functions("sqlite")
 
 
 class ReadOnlyConsole:
     """Runs one query at a time; `cancel()` may be called from any thread."""
 
     def __init__(
-        self, engine: Engine, *, timeout_s: float = DEFAULT_TIMEOUT_S, max_rows: int = MAX_ROWS
+        self,
+        engine: Engine,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_rows: int = MAX_ROWS,
+        max_bytes: int = MAX_BYTES,
     ):
         self.engine = engine
         self.timeout_s = timeout_s
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
         self._cancelled = threading.Event()
         self._pg_connection = None
         self._lock = threading.Lock()
@@ -80,7 +101,12 @@ class ReadOnlyConsole:
             connection.cancel()  # psycopg: safe from another thread
 
     def run(self, sql: str) -> QueryResult:
-        statement = check_read_only(sql)
+        statement = check_read_only(sql, self.backend)
+        return self._execute(statement)
+
+    def _execute(self, statement: str) -> QueryResult:
+        """Run a statement that passed the guard (tests call it directly to try the walls
+        behind the guard on their own)."""
         self._cancelled.clear()
         started = time.monotonic()
         if self.backend == "postgresql":
@@ -90,43 +116,62 @@ class ReadOnlyConsole:
         elapsed = int((time.monotonic() - started) * 1000)
         return QueryResult(columns, rows, truncated, elapsed)
 
-    def _fetch(self, cursor, secrets):
+    def _fetch(self, cursor):
+        """Stream rows in batches until the row or the memory cap; never fetchall()."""
         columns = tuple(d[0] for d in cursor.description or ())
-        rows = cursor.fetchmany(self.max_rows + 1)
-        truncated = len(rows) > self.max_rows
-        rows = [tuple(_hide(v, secrets) for v in row) for row in rows[: self.max_rows]]
-        return columns, rows, truncated
+        rows: list[tuple] = []
+        size = 0
+        while True:
+            batch = cursor.fetchmany(_BATCH)
+            if not batch:
+                return columns, rows, False
+            for row in batch:
+                size += sum(_size_of(v) for v in row)
+                if len(rows) >= self.max_rows or size > self.max_bytes:
+                    return columns, rows, True
+                rows.append(tuple(row))
 
     def _run_postgresql(self, statement: str):
         import psycopg
 
         with self.engine.connect() as connection:
-            raw = connection.connection.dbapi_connection
             try:
-                with raw.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION READ ONLY")
-                    cursor.execute(
+                role = console_role_usable(connection)
+                connection.rollback()
+                if role is None:
+                    raise QueryRefused(ROLE_MISSING)
+                raw = connection.connection.dbapi_connection
+                with raw.cursor() as setup:
+                    setup.execute("SET TRANSACTION READ ONLY")
+                    setup.execute(
                         "SELECT set_config('statement_timeout', %s, true)",
                         (str(int(self.timeout_s * 1000)),),
                     )
-                    secrets = _secrets(cursor)
-                    with self._lock:
-                        self._pg_connection = raw
-                    if self._cancelled.is_set():
-                        raise QueryStopped("The query was cancelled.")
-                    try:
-                        cursor.execute(statement.encode("utf-8"))
-                        return self._fetch(cursor, secrets)
-                    except psycopg.errors.QueryCanceled:
-                        raise self._stopped() from None
-                    except psycopg.errors.ReadOnlySqlTransaction:
-                        raise QueryRefused("The console is read-only: this would write.") from None
-                    except psycopg.Error as error:
-                        raise QueryRefused(_first_line(error)) from None
+                    setup.execute(f"SET LOCAL ROLE {role}")  # our own [a-z0-9_] name
+                with self._lock:
+                    self._pg_connection = raw
+                if self._cancelled.is_set():
+                    raise QueryStopped("The query was cancelled.")
+                explain = statement.lstrip()[:7].upper() == "EXPLAIN"
+                # EXPLAIN cannot be DECLAREd as a cursor; its output is small anyway.
+                cursor = raw.cursor() if explain else raw.cursor(name=_CURSOR_NAME)
+                try:
+                    cursor.execute(statement)
+                    return self._fetch(cursor)
+                except psycopg.errors.QueryCanceled:
+                    raise self._stopped() from None
+                except psycopg.errors.ReadOnlySqlTransaction:
+                    raise QueryRefused("The console is read-only: this would write.") from None
+                except psycopg.errors.InsufficientPrivilege as error:
+                    raise QueryRefused(_privilege_message(error)) from None
+                except psycopg.Error as error:
+                    raise QueryRefused(_first_line(error)) from None
             finally:
                 with self._lock:
                     self._pg_connection = None
-                raw.rollback()
+                # Never back to the pool: whatever the query left on the session (an advisory
+                # lock, a LISTEN, a prepared statement) goes with the connection.
+                connection.invalidate()
 
     def _stopped(self) -> QueryStopped:
         if self._cancelled.is_set():
@@ -141,8 +186,10 @@ class ReadOnlyConsole:
         except sqlite3.OperationalError:
             raw = sqlite3.connect(path, check_same_thread=False)
         try:
+            raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_VALUE_BYTES)
+            raw.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, SQLITE_MAX_PATTERN)
+            raw.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
             raw.execute("PRAGMA query_only=ON")
-            secrets = _secrets(raw.cursor())
             raw.set_authorizer(_sqlite_authorizer)
             deadline = started + self.timeout_s
 
@@ -152,39 +199,56 @@ class ReadOnlyConsole:
             raw.set_progress_handler(progress, 1000)
             try:
                 cursor = raw.execute(statement)
-                return self._fetch(cursor, secrets)
+                return self._fetch(cursor)
             except sqlite3.OperationalError as error:
                 if "interrupted" in str(error):
                     raise self._stopped() from None
-                raise QueryRefused(_first_line(error)) from None
+                raise QueryRefused(_sqlite_message(error)) from None
             except sqlite3.DatabaseError as error:
-                if "not authorized" in str(error) or "readonly" in str(error):
-                    raise QueryRefused("The console is read-only: this is refused.") from None
-                raise QueryRefused(_first_line(error)) from None
+                raise QueryRefused(_sqlite_message(error)) from None
         finally:
             raw.close()
 
 
-def _sqlite_authorizer(action, arg1, arg2, _db, _trigger):
-    if action not in _SQLITE_ALLOWED:
-        return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _SQLITE_REFUSED_FUNCTIONS:
-        return sqlite3.SQLITE_DENY
-    return sqlite3.SQLITE_OK
+def _sqlite_authorizer(action, arg1, arg2, _db, _source):
+    if action in _SQLITE_READ_ACTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_READ:
+        if (arg1 or "").lower() == "settings" and (arg2 or "").lower() not in (
+            _SQLITE_SETTINGS_COLUMNS
+        ):
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _SQLITE_FUNCTIONS:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
 
 
-def _secrets(cursor) -> set[str]:
-    try:
-        cursor.execute(_SECRETS_SQL)
-    except Exception:  # no settings table in this database: nothing to hide
-        return set()
-    return {row[0] for row in cursor.fetchall() if row[0]}
+def _size_of(value) -> int:
+    if isinstance(value, str | bytes | bytearray | memoryview):
+        return len(value) + 48
+    return 24
 
 
-def _hide(value, secrets: set[str]):
-    if secrets and isinstance(value, str) and any(secret in value for secret in secrets):
-        return HIDDEN_TEXT
-    return value
+def _privilege_message(error: Exception) -> str:
+    text = _first_line(error)
+    if "settings" in text:
+        return SETTINGS_REFUSED
+    return f"The console may not do this: {text}"
+
+
+def _sqlite_message(error: Exception) -> str:
+    text = _first_line(error)
+    if "settings" in text and "prohibited" in text:
+        return SETTINGS_REFUSED
+    if "too big" in text:
+        return (
+            f"A value in this query grew past {SQLITE_MAX_VALUE_BYTES:,} bytes; "
+            "the console stops it there."
+        )
+    if "not authorized" in text or "prohibited" in text or "readonly" in text:
+        return f"The console is read-only: this is refused ({text})."
+    return text
 
 
 def _first_line(error: Exception) -> str:

@@ -1,15 +1,29 @@
-"""The first gate of the read-only SQL console: refuse anything that is not one query.
+"""The gates of the read-only SQL console: one query, of an allowed kind, calling allowed functions.
 
-The database enforces read-only by itself as well (PostgreSQL read-only transaction; SQLite
-`query_only` plus an authorizer on its own connection); this check exists to say *why* in plain
-words before anything runs. Literals, quoted names and comments are blanked out first, so a
-word inside a string never trips it and a word hidden in a comment never slips past.
+Two walls, checked before anything runs:
+1. A quick lexical pass that says *why* in plain words (writes, schema changes, PRAGMA, ATTACH,
+   a second statement). Literals, quoted names and comments are blanked first, so a word inside a
+   string never trips it and a word hidden in a comment never slips past.
+2. A parse with sqlglot: the statement must be a query (SELECT / WITH / VALUES / TABLE, or an
+   EXPLAIN of one) with nothing writing or locking anywhere in its tree, and every function it
+   calls must be on an allow-list. Function names are read from sqlglot's tokens, so a quoted
+   name (`"pg_terminate_backend"(pid)`) or a schema-qualified one is checked like any other:
+   the first version blanked quoted names and let exactly that through.
+Neither wall is the last one: the database itself refuses (PostgreSQL: a SELECT-only role in a
+READ ONLY transaction; SQLite: an authorizer on its own read-only connection). See
+`app.admin.console`.
 """
 
 from __future__ import annotations
 
 import re
 
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
+
+from app.admin.console_functions import allowed_functions
 from app.errors import ValidationError
 
 _ALLOWED_FIRST = {"SELECT", "WITH", "VALUES", "EXPLAIN", "TABLE"}
@@ -17,17 +31,19 @@ _WRITES = {"INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "INTO", "RETURNING",
 _DDL = {"DROP", "CREATE", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "REINDEX", "VACUUM"}
 _SESSION = {
     "SET", "RESET", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "LOCK", "LISTEN", "NOTIFY",
-    "PREPARE", "EXECUTE", "DO", "CALL", "COPY", "ANALYZE", "ANALYSE", "CHECKPOINT",
+    "PREPARE", "EXECUTE", "DO", "CALL", "COPY", "ANALYZE", "ANALYSE", "CHECKPOINT", "DISCARD",
+    "DEALLOCATE", "FETCH", "MOVE", "CLOSE", "DECLARE", "UNLISTEN", "LOAD", "SECURITY",
 }  # fmt: skip
-_FUNCTIONS = {
-    "set_config", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
-    "pg_rotate_logfile", "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file",
-    "lo_import", "lo_export", "lo_unlink", "lo_create", "lo_from_bytea", "lo_put", "dblink",
-    "dblink_exec", "dblink_connect", "nextval", "setval", "pg_notify", "pg_switch_wal",
-    "pg_create_restore_point", "pg_logical_emit_message", "pg_advisory_lock",
-    "pg_advisory_xact_lock", "load_extension", "writefile", "readfile", "fts3_tokenizer",
-    "edit", "zipfile",
-}  # fmt: skip
+# Nodes that write, lock or change the session wherever they sit in the tree (a CTE included).
+_FORBIDDEN_NODES = (
+    exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter,
+    exp.Command, exp.Into, exp.Lock, exp.Set, exp.Pragma, exp.Transaction, exp.Commit,
+    exp.Rollback, exp.Copy, exp.TruncateTable, exp.Grant, exp.Use, exp.LoadData,
+)  # fmt: skip
+_QUERY_KINDS = (exp.Select, exp.SetOperation, exp.Values, exp.Subquery)
+_NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
+_EXPLAIN = re.compile(r"\s*EXPLAIN(\s+QUERY\s+PLAN|\s+ANALYZE|\s+VERBOSE)*\s+", re.IGNORECASE)
+_SQLGLOT_DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite"}
 
 
 class QueryRefused(ValidationError):
@@ -80,8 +96,11 @@ def _blank(sql: str) -> str:
     return "".join(out)
 
 
-def check_read_only(sql: str) -> str:
-    """The statement to run (trailing ';' removed), or QueryRefused with the reason."""
+def check_read_only(sql: str, backend: str = "postgresql") -> str:
+    """The statement to run (trailing ';' removed), or QueryRefused with the reason.
+
+    `backend` is "postgresql" or "sqlite": the dialect the parse and the function list follow.
+    """
     if not isinstance(sql, str) or not sql.strip():
         raise QueryRefused("Type a query first, for example: SELECT * FROM users LIMIT 10")
     code = _blank(sql)
@@ -114,15 +133,51 @@ def check_read_only(sql: str) -> str:
         raise QueryRefused(f"The console is read-only: {first} (changing the schema) is refused.")
     if first in _SESSION:
         raise QueryRefused(f"The console only runs queries: {first} is refused.")
-    for word in words:
-        if word.lower() in _FUNCTIONS:
-            raise QueryRefused(f"The function {word} is refused in the console.")
     if first not in _ALLOWED_FIRST:
         raise QueryRefused(f"The console only runs queries (SELECT, WITH, VALUES); not {first}.")
     statement = sql.strip()
     while statement.endswith(";"):
         statement = statement[:-1].rstrip()
+    _check_parse_tree(statement, backend)
     return statement
+
+
+def _check_parse_tree(statement: str, backend: str) -> None:
+    dialect = _SQLGLOT_DIALECTS.get(backend, "postgres")
+    code = _blank(statement)
+    explain = _EXPLAIN.match(code)
+    body = statement[explain.end() :] if explain else statement
+    try:
+        trees = [tree for tree in sqlglot.parse(body, read=dialect) if tree is not None]
+        tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(body)
+    except SqlglotError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "syntax error"
+        raise QueryRefused(f"The console could not read this query ({first}).") from None
+    if len(trees) != 1:
+        raise QueryRefused("Only one statement at a time: the console runs a single query.")
+    tree = trees[0]
+    if not isinstance(tree, _QUERY_KINDS):
+        raise QueryRefused("The console only runs queries (SELECT, WITH, VALUES).")
+    for node in tree.walk():
+        if isinstance(node, _FORBIDDEN_NODES):
+            raise QueryRefused(
+                "The console is read-only: this query would write, lock or change the session."
+            )
+    declared = {
+        node.name.lower()
+        for node in tree.walk()
+        if isinstance(node, exp.CTE | exp.TableAlias) and node.name
+    }
+    allowed = allowed_functions(backend)
+    for node in tree.find_all(exp.Anonymous, exp.AnonymousAggFunc):
+        if node.name.lower() not in allowed:  # a CTE named like a function does not excuse it
+            raise QueryRefused(f"The function {node.name} is refused in the console.")
+    for token, following in zip(tokens, tokens[1:], strict=False):
+        if token.token_type not in _NAME_TOKENS or following.token_type is not TokenType.L_PAREN:
+            continue
+        name = token.text.lower()
+        if name not in allowed and name not in declared:
+            raise QueryRefused(f"The function {token.text} is refused in the console.")
 
 
 def _next_char(code: str, words: list[str], position: int) -> str:

@@ -17,6 +17,7 @@ from app.cli import (
     checkin_commands,
     db_commands,
     events_commands,
+    sql_command,
     transfer_commands,
 )
 from app.cli.common import EXIT_USAGE, CliError, common_options, ensure_display, run_command
@@ -28,6 +29,7 @@ COMMAND_MODULES = [
     transfer_commands,
     checkin_commands,
     events_commands,
+    sql_command,
 ]
 
 

@@ -7,7 +7,6 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.admin.catalogue import HIDDEN_TEXT
 from app.admin.console import QueryStopped, ReadOnlyConsole
 from app.admin.history import MAX_QUERIES, QueryHistory
 from app.admin.sql_guard import QueryRefused, check_read_only
@@ -83,11 +82,12 @@ def test_database_itself_refuses_writes_that_pass_the_text_check(engine, session
         console.run(statement)
 
 
-def test_secret_settings_are_hidden_in_results(console, session):
+def test_secret_settings_cannot_be_read(console, session):
     session.add(Setting(key="admin_pin_hash", value="scrypt$16384$8$1$c2FsdA==$a2V5"))
     session.commit()
-    rows = console.run("SELECT key, value, 'x' || value AS copy FROM settings").rows
-    assert rows == [("admin_pin_hash", HIDDEN_TEXT, HIDDEN_TEXT)]
+    with pytest.raises(QueryRefused, match="Setting values cannot be read"):
+        console.run("SELECT key, value, 'x' || value AS copy FROM settings")
+    assert console.run("SELECT key FROM settings").rows == [("admin_pin_hash",)]
 
 
 def test_long_query_times_out_and_can_be_cancelled(engine):

@@ -151,6 +151,9 @@ class SqlConsole(QWidget):
                 text = str(outcome)
             else:
                 text = f"The query failed: {describe_error(outcome)}"
+            # Rows left from the previous query under this message would read as its answer.
+            self.last_result = None
+            self.model.set_source(MemorySource((), []))
             self.message.setText(text)
             emit(self.query_failed, text)
             return
