@@ -294,3 +294,18 @@ def test_ten_million_rows_are_not_pulled_into_memory(engine, database_url_text):
     rows, truncated, grown_mb = done.stdout.split()
     assert (int(rows), truncated) == (10_000, "True")
     assert int(grown_mb) < 100, f"peak memory grew by {grown_mb} MB"
+
+
+def test_without_its_role_the_postgresql_console_refuses_everything(engine, monkeypatch):
+    """When `db upgrade` could not create the role, the console stays off (no weaker
+    fallback); it says which command fixes it."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL role")
+    from app.admin.console import ROLE_MISSING
+
+    monkeypatch.setattr(
+        "db.console_role.console_role_name", lambda _name: "credopass_console_never_created"
+    )
+    with pytest.raises(QueryRefused) as caught:
+        ReadOnlyConsole(engine).run("SELECT 1")
+    assert caught.value.message == ROLE_MISSING
