@@ -3,6 +3,12 @@
 The PIN itself is never stored or logged. A 4-digit PIN has only 10,000 values, so the hash
 alone cannot make guessing hard; what protects a kiosk is the lock after five wrong PINs (the
 attacker stands at the screen) and scrypt's cost (the attacker has a copy of the database).
+
+Wrong PINs are counted in the database, one row per station (`pin_attempts:<station>` in
+settings), so restarting the app does not reset the count, while one person at one kiosk still
+cannot lock every supervisor out of every other kiosk. From the fifth wrong PIN on, each one
+locks entry for twice as long as the one before (1 min, 2, 4, ... up to an hour); only the right
+PIN resets the count. Times are wall-clock seconds so that they survive a restart.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import enum
 import hashlib
 import hmac
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +34,8 @@ PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 12
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 60.0
+MAX_LOCKOUT_SECONDS = 3600.0
+ATTEMPTS_KEY_PREFIX = "pin_attempts:"
 
 # scrypt cost: about 16 MB and a few tens of milliseconds per check on a small machine.
 _SCRYPT_N = 2**14
@@ -40,6 +49,7 @@ class PinCheck(enum.Enum):
     OK = "ok"
     WRONG = "wrong"
     NOT_SET = "not_set"
+    LOCKED = "locked"  # not even compared: this station is in a lock after wrong PINs
 
 
 def validate_pin(pin: str) -> str:
@@ -118,17 +128,82 @@ def check_admin_pin(session: Session, pin: str) -> PinCheck:
     return PinCheck.OK if pin_matches(pin or "", stored) else PinCheck.WRONG
 
 
+def lockout_after(failures: int) -> float:
+    """Seconds of lock after `failures` wrong PINs in a row (0 below the fifth)."""
+    if failures < MAX_FAILURES:
+        return 0.0
+    return min(LOCKOUT_SECONDS * 2 ** (failures - MAX_FAILURES), MAX_LOCKOUT_SECONDS)
+
+
+@dataclass(frozen=True)
+class PinLockState:
+    """Wrong PINs in a row at one station, and until when (epoch seconds) entry is locked."""
+
+    failures: int = 0
+    locked_until: float = 0.0
+
+
+def _attempts_key(station: str) -> str:
+    return ATTEMPTS_KEY_PREFIX + (station or "station")[:100]
+
+
+def read_pin_lock(session: Session, station: str) -> PinLockState:
+    value = session.scalar(select(Setting.value).where(Setting.key == _attempts_key(station)))
+    try:
+        failures, locked_until = (value or "0 0").split()
+        return PinLockState(max(int(failures), 0), float(locked_until))
+    except ValueError:  # a hand-edited row: start counting again rather than lock for ever
+        return PinLockState()
+
+
+def _write_pin_lock(session: Session, station: str, state: PinLockState) -> None:
+    key = _attempts_key(station)
+    setting = session.get(Setting, key, with_for_update=True)
+    value = f"{state.failures} {state.locked_until:.3f}"
+    if setting is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        setting.value = value
+    session.flush()
+
+
+def attempt_admin_pin(
+    session: Session, pin: str, *, station: str, now: float
+) -> tuple[PinCheck, PinLockState]:
+    """Check a typed PIN against the station's lock and the stored hash, and count it.
+
+    One write transaction (run it on the DB worker): a locked station gets LOCKED without the
+    PIN being compared; a wrong PIN adds to the count and maybe starts a lock; the right one
+    clears the count.
+    """
+    state = read_pin_lock(session, station)
+    if state.locked_until > now:
+        return PinCheck.LOCKED, state
+    check = check_admin_pin(session, pin)
+    if check is PinCheck.WRONG:
+        failures = state.failures + 1
+        lock = lockout_after(failures)
+        state = PinLockState(failures, now + lock if lock else 0.0)
+        _write_pin_lock(session, station, state)
+    elif check is PinCheck.OK and state != PinLockState():
+        state = PinLockState()
+        _write_pin_lock(session, station, state)
+    return check, state
+
+
 @dataclass
 class PinAttempts:
-    """Counts wrong PINs at one station; five in a row lock entry for a minute.
+    """This station's view of the wrong-PIN count, mirrored from the database.
 
-    Kept in memory per station on purpose: a lock stored in the shared database would let one
-    person at one kiosk lock every supervisor out of every kiosk.
+    `attempt_admin_pin` keeps the count in the database; the lock screen applies what it
+    returned here so that its countdown needs no query. `record_failure`/`record_success`
+    count in memory only (used where no database answer is at hand).
     """
 
     max_failures: int = MAX_FAILURES
     lockout_seconds: float = LOCKOUT_SECONDS
-    clock: Callable[[], float] = time.monotonic
+    clock: Callable[[], float] = time.time
+    station: str = field(default_factory=socket.gethostname)
     _failures: int = field(default=0, init=False)
     _locked_until: float = field(default=0.0, init=False)
 
@@ -140,6 +215,10 @@ class PinAttempts:
     @property
     def failures(self) -> int:
         return self._failures
+
+    def apply(self, state: PinLockState) -> None:
+        self._failures = state.failures
+        self._locked_until = state.locked_until
 
     def record_failure(self) -> None:
         self._failures += 1

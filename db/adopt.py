@@ -25,6 +25,7 @@ from datetime import datetime
 from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 
+from db.console_role import ensure_console_role
 from db.guide_checks import GUIDE_CHECKS, CheckViolation, check_constraints, find_violations
 from db.migrate import FOREIGN_TABLES, alembic_config
 
@@ -228,6 +229,7 @@ def adopt(engine: Engine, revision: str = "head") -> AdoptionReport:
         config = alembic_config(connection=connection)
         command.stamp(config, ADOPTED_REVISION)
         command.upgrade(config, revision)
+        ensure_console_role(connection)  # as migrate.upgrade does: the SQL console's role
         report.revision = connection.exec_driver_sql(
             "SELECT version_num FROM alembic_version"
         ).scalar_one()

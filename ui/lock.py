@@ -2,7 +2,8 @@
 
 The PIN is checked on the DB worker (scrypt is slow on purpose and the hash lives in the
 database), so the dialog stays responsive while it is checked. Wrong PINs are counted per
-station by `app.pin.PinAttempts`: five in a row lock entry for a minute.
+station in the database (`app.pin.attempt_admin_pin`): from the fifth in a row, entry is
+locked for a growing time (1 min, 2, 4, ...), and a restart does not reset it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.pin import PIN_MAX_DIGITS, PinAttempts, PinCheck, check_admin_pin, is_pin_set
+from app.pin import (
+    PIN_MAX_DIGITS,
+    PinAttempts,
+    PinCheck,
+    attempt_admin_pin,
+    is_pin_set,
+    read_pin_lock,
+)
 from ui.kiosk.style import kiosk_style_sheet
 from ui.worker import DbWorker
 
@@ -167,8 +175,12 @@ class AdminLock(QObject):
         self.dialog.set_busy(True)
         self.dialog.open()
         self.dialog_opened.emit(self.dialog)
+        station = self.attempts.station
         self.worker.submit(
-            is_pin_set, self._on_pin_presence_known, self._on_check_failed, write=False
+            lambda session: (is_pin_set(session), read_pin_lock(session, station)),
+            self._on_presence_and_lock_read,
+            self._on_check_failed,
+            write=False,
         )
 
     def check_pin_presence(self) -> None:
@@ -189,13 +201,19 @@ class AdminLock(QObject):
             return
         self._show_ready_or_locked()
 
+    def _on_presence_and_lock_read(self, answer) -> None:
+        # The count lives in the database: after a restart a lock still holds.
+        pin_is_set, state = answer
+        self.attempts.apply(state)
+        self._on_pin_presence_known(pin_is_set)
+
     def _show_ready_or_locked(self) -> None:
         if self.dialog is None:
             return
         seconds = self.attempts.seconds_locked()
         if seconds > 0:
             self.dialog.show_message(
-                f"Too many wrong PINs. Try again in {math.ceil(seconds)} s.", allow_entry=False
+                f"Too many wrong PINs. Try again in {_wait_text(seconds)}.", allow_entry=False
             )
             self._countdown.start()
         else:
@@ -209,30 +227,30 @@ class AdminLock(QObject):
         if self.attempts.seconds_locked() > 0:
             self._show_ready_or_locked()
             return
+        station, now = self.attempts.station, self.attempts.clock()
         self.worker.submit(
-            lambda session: check_admin_pin(session, pin),
+            lambda session: attempt_admin_pin(session, pin, station=station, now=now),
             self._on_pin_checked,
             self._on_check_failed,
-            write=False,
         )
 
-    def _on_pin_checked(self, check: PinCheck) -> None:
+    def _on_pin_checked(self, outcome) -> None:
+        check, state = outcome
+        self.attempts.apply(state)
         if self.dialog is None:
             return
         if check is PinCheck.OK:
-            self.attempts.record_success()
             self._grant()
         elif check is PinCheck.NOT_SET:
             self._on_pin_presence_known(False)
         else:
-            self.attempts.record_failure()
             if self.attempts.seconds_locked() > 0:
                 self._show_ready_or_locked()
             else:
-                left = self.attempts.max_failures - self.attempts.failures
+                left = max(self.attempts.max_failures - self.attempts.failures, 1)
                 self.dialog.show_message(
                     f"That PIN is not right. {left} {'try' if left == 1 else 'tries'} left "
-                    "before a one-minute lock."
+                    "before a lock."
                 )
 
     def _on_check_failed(self, _error) -> None:
@@ -317,3 +335,9 @@ class TabGate(QObject):
             self.tabs.setCurrentIndex(index)
         finally:
             self._switching = False
+
+
+def _wait_text(seconds: float) -> str:
+    if seconds < 90:
+        return f"{math.ceil(seconds)} s"
+    return f"{math.ceil(seconds / 60)} min"

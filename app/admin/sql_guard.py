@@ -16,12 +16,8 @@ READ ONLY transaction; SQLite: an authorizer on its own read-only connection). S
 
 from __future__ import annotations
 
+import functools
 import re
-
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import TokenType
 
 from app.admin.console_functions import allowed_functions
 from app.errors import ValidationError
@@ -34,14 +30,26 @@ _SESSION = {
     "PREPARE", "EXECUTE", "DO", "CALL", "COPY", "ANALYZE", "ANALYSE", "CHECKPOINT", "DISCARD",
     "DEALLOCATE", "FETCH", "MOVE", "CLOSE", "DECLARE", "UNLISTEN", "LOAD", "SECURITY",
 }  # fmt: skip
-# Nodes that write, lock or change the session wherever they sit in the tree (a CTE included).
-_FORBIDDEN_NODES = (
-    exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter,
-    exp.Command, exp.Into, exp.Lock, exp.Set, exp.Pragma, exp.Transaction, exp.Commit,
-    exp.Rollback, exp.Copy, exp.TruncateTable, exp.Grant, exp.Use, exp.LoadData,
-)  # fmt: skip
-_QUERY_KINDS = (exp.Select, exp.SetOperation, exp.Values, exp.Subquery)
-_NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
+
+
+@functools.cache
+def _parser_tables():
+    """sqlglot's node and token types, imported on first use: a door command that never opens
+    the console does not pay for loading the parser."""
+    from sqlglot import exp
+    from sqlglot.tokens import TokenType
+
+    # Nodes that write, lock or change the session wherever they sit in the tree (a CTE too).
+    forbidden = (
+        exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter,
+        exp.Command, exp.Into, exp.Lock, exp.Set, exp.Pragma, exp.Transaction, exp.Commit,
+        exp.Rollback, exp.Copy, exp.TruncateTable, exp.Grant, exp.Use, exp.LoadData,
+    )  # fmt: skip
+    queries = (exp.Select, exp.SetOperation, exp.Values, exp.Subquery)
+    names = {TokenType.VAR, TokenType.IDENTIFIER}
+    return forbidden, queries, names
+
+
 _EXPLAIN = re.compile(r"\s*EXPLAIN(\s+QUERY\s+PLAN|\s+ANALYZE|\s+VERBOSE)*\s+", re.IGNORECASE)
 _SQLGLOT_DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite"}
 
@@ -143,6 +151,12 @@ def check_read_only(sql: str, backend: str = "postgresql") -> str:
 
 
 def _check_parse_tree(statement: str, backend: str) -> None:
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+    from sqlglot.tokens import TokenType
+
+    forbidden_nodes, query_kinds, name_tokens = _parser_tables()
     dialect = _SQLGLOT_DIALECTS.get(backend, "postgres")
     code = _blank(statement)
     explain = _EXPLAIN.match(code)
@@ -156,10 +170,10 @@ def _check_parse_tree(statement: str, backend: str) -> None:
     if len(trees) != 1:
         raise QueryRefused("Only one statement at a time: the console runs a single query.")
     tree = trees[0]
-    if not isinstance(tree, _QUERY_KINDS):
+    if not isinstance(tree, query_kinds):
         raise QueryRefused("The console only runs queries (SELECT, WITH, VALUES).")
     for node in tree.walk():
-        if isinstance(node, _FORBIDDEN_NODES):
+        if isinstance(node, forbidden_nodes):
             raise QueryRefused(
                 "The console is read-only: this query would write, lock or change the session."
             )
@@ -173,7 +187,7 @@ def _check_parse_tree(statement: str, backend: str) -> None:
         if node.name.lower() not in allowed:  # a CTE named like a function does not excuse it
             raise QueryRefused(f"The function {node.name} is refused in the console.")
     for token, following in zip(tokens, tokens[1:], strict=False):
-        if token.token_type not in _NAME_TOKENS or following.token_type is not TokenType.L_PAREN:
+        if token.token_type not in name_tokens or following.token_type is not TokenType.L_PAREN:
             continue
         name = token.text.lower()
         if name not in allowed and name not in declared:

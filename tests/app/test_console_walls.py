@@ -17,16 +17,19 @@ from db.models import Setting, User
 from tests.admin_data import small_world
 
 PIN_HALVES = "select substr(value,1,40), substr(value,41) from settings where key='admin_pin_hash'"
+# Only this test database's sessions are targeted: should a wall fail, nothing else on a shared
+# server is hit.
+_OTHERS = "from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
 # Each of these once ran on the PostgreSQL console (issue 12, failure 1).
 PG_TRICKS = [
-    'select "pg_terminate_backend"(pid) from pg_stat_activity where pid <> pg_backend_pid()',
-    "select query_to_xml('select pg_terminate_backend(pid) from pg_stat_activity', true, true, '')",
+    f'select "pg_terminate_backend"(pid) {_OTHERS}',
+    f"select query_to_xml('select pg_terminate_backend(pid) {_OTHERS}', true, true, '')",
     "select left(\"pg_read_file\"('/etc/passwd'), 40)",
     "select pg_advisory_lock(4242)",
     'select "pg_advisory_lock"(4242)',
     "select pg_reload_conf()",
     "select pg_notify('credopass_console_test', 'x')",
-    "select pg_cancel_backend(pid) from pg_stat_activity where pid <> pg_backend_pid()",
+    f"select pg_cancel_backend(pid) {_OTHERS}",
     "select pg_ls_dir('.')",
 ]
 
@@ -294,3 +297,18 @@ def test_ten_million_rows_are_not_pulled_into_memory(engine, database_url_text):
     rows, truncated, grown_mb = done.stdout.split()
     assert (int(rows), truncated) == (10_000, "True")
     assert int(grown_mb) < 100, f"peak memory grew by {grown_mb} MB"
+
+
+def test_without_its_role_the_postgresql_console_refuses_everything(engine, monkeypatch):
+    """When `db upgrade` could not create the role, the console stays off (no weaker
+    fallback); it says which command fixes it."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL role")
+    from app.admin.console import ROLE_MISSING
+
+    monkeypatch.setattr(
+        "db.console_role.console_role_name", lambda _name: "credopass_console_never_created"
+    )
+    with pytest.raises(QueryRefused) as caught:
+        ReadOnlyConsole(engine).run("SELECT 1")
+    assert caught.value.message == ROLE_MISSING

@@ -138,3 +138,38 @@ def test_prompt_mismatch_is_refused():
     answers = iter(["1357", "1358"])
     with pytest.raises(CliError, match="differ"):
         read_new_pin(TtyInput(), prompt=lambda _p: next(answers))
+
+
+def test_wrong_pins_are_counted_in_the_database_with_growing_locks(sessions):
+    """A restart (new sessions, new PinAttempts) once reset the count; now it is stored."""
+    from app.pin import attempt_admin_pin, read_pin_lock
+    from db.session import run_in_transaction
+
+    run_in_transaction(sessions, lambda s: set_admin_pin(s, "8642"))
+
+    def attempt(pin, now, station="door-1"):
+        return run_in_transaction(
+            sessions, lambda s: attempt_admin_pin(s, pin, station=station, now=now)
+        )
+
+    now = 1_000_000.0
+    for n in range(1, 5):
+        check, state = attempt("0000", now)
+        assert check is PinCheck.WRONG and state.failures == n and state.locked_until == 0
+    check, state = attempt("0000", now)
+    assert check is PinCheck.WRONG and state.locked_until == now + 60
+    # a restart: nothing in memory, the database still says locked, even for the right PIN
+    assert run_in_transaction(sessions, lambda s: read_pin_lock(s, "door-1")) == state
+    assert attempt("8642", now + 30)[0] is PinCheck.LOCKED
+    assert attempt("0000", now + 61)[1].locked_until == now + 61 + 120  # twice as long
+    assert attempt("8642", now + 1000, station="door-2")[0] is PinCheck.OK  # other kiosks
+    check, state = attempt("8642", now + 1000)
+    assert check is PinCheck.OK and state.failures == 0
+    assert attempt("0000", now + 1001)[1].locked_until == 0  # the count started again
+
+
+def test_lockout_grows_and_is_capped():
+    from app.pin import MAX_LOCKOUT_SECONDS, lockout_after
+
+    assert [lockout_after(n) for n in (4, 5, 6, 7)] == [0, 60, 120, 240]
+    assert lockout_after(50) == MAX_LOCKOUT_SECONDS
