@@ -17,6 +17,7 @@ from app.cli import (
     checkin_commands,
     db_commands,
     events_commands,
+    report_commands,
     transfer_commands,
 )
 from app.cli.common import EXIT_USAGE, CliError, common_options, ensure_display, run_command
@@ -28,6 +29,7 @@ COMMAND_MODULES = [
     transfer_commands,
     checkin_commands,
     events_commands,
+    report_commands,
 ]
 
 
@@ -57,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers, common)
+    parser.set_defaults(write_pdf=_write_report_pdf)
     return parser
 
 
@@ -69,6 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.parse_args([*(argv or sys.argv[1:]), "--help"])
         return run_command(args, _launch_gui)
     return run_command(args, args.handler)
+
+
+def _write_report_pdf(document, path) -> None:
+    """`report --pdf`: Qt draws the PDF, so the GUI layer is reached lazily, from here only."""
+    from ui.reports.pdf import write_pdf
+
+    write_pdf(document, path)
 
 
 def _launch_gui(args, _context) -> int:
