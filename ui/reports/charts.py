@@ -34,6 +34,7 @@ def _value_axis(top: float, title: str) -> QValueAxis:
     axis.setLabelFormat("%d")
     axis.setTitleText(title)
     axis.setRange(0, max(top, 4))
+    axis.applyNiceNumbers()  # ticks at 0, 10, 20... rather than at fifths of the maximum
     return axis
 
 
