@@ -20,7 +20,7 @@ from app import audit
 from app.events.localtime import format_local
 from app.masking import display_name, mask_email, mask_phone
 from app.reports.period import Period
-from app.reports.sql import ATTENDANCE, EVENTS, USERS, balance_of, held, tier_case
+from app.reports.sql import ATTENDANCE, EVENTS, USERS, balance_of, for_reports, held, tier_case
 from app.reports.tables import ReportDocument, Table
 from db.types import utcnow
 
@@ -110,6 +110,7 @@ class Drifting:
 def drifting(
     session: Session, period: Period, *, series: str | None = None, now: datetime | None = None
 ) -> Drifting:
+    for_reports(session)
     now = now or utcnow()
     series = " ".join(series.split()) if series else None
     until = min(period.end, now)

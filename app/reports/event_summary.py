@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session, aliased
 from app.errors import ValidationError
 from app.events.localtime import format_local, zone
 from app.outcomes import Outcome
-from app.reports.sql import ATTENDANCE, AUDIT, EVENTS, epoch_seconds, json_is_null, visited
+from app.reports.sql import (
+    ATTENDANCE,
+    AUDIT,
+    EVENTS,
+    epoch_seconds,
+    for_reports,
+    json_is_null,
+    visited,
+)
 from app.reports.tables import ReportDocument, Table, percent
 
 BUCKET_SECONDS = 600
@@ -116,6 +124,7 @@ class EventSummary:
 
 
 def event_summary(session: Session, event_id: uuid.UUID, *, tz: tzinfo | None = None):
+    for_reports(session)
     tz = zone(tz)
     event = session.execute(
         select(

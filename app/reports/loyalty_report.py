@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.loyalty import TIER_FLOORS
 from app.masking import display_name, mask_email
 from app.reports.period import Period
-from app.reports.sql import LEDGER, USERS, bucket_index, tier_case
+from app.reports.sql import LEDGER, USERS, bucket_index, for_reports, tier_case
 from app.reports.tables import ReportDocument, Table
 from db.types import utcnow
 
@@ -70,6 +70,7 @@ class LoyaltyReport:
 
 
 def loyalty_report(session: Session, period: Period, *, now: datetime | None = None):
+    for_reports(session)
     now = now or utcnow()
     live = or_(LEDGER.c.expiresAt.is_(None), LEDGER.c.expiresAt > now)
     balances = (
@@ -110,18 +111,25 @@ def _months(session: Session, period: Period, now: datetime) -> list[tuple[str, 
     bounds = [lo for _, lo, _ in months] + [months[-1][2]]
     points = func.coalesce(LEDGER.c.points, 0)
 
-    def monthly(column, amount, *where):
+    def monthly(column, amounts, *where) -> dict[int, list[int]]:
+        """Sums per month slot of `column`, all `amounts` in one pass over the ledger."""
         slot = bucket_index(column, bounds).label("slot")
+        sums = [func.coalesce(func.sum(amount), 0) for amount in amounts]
         rows = session.execute(
-            select(slot, func.coalesce(func.sum(amount), 0))
+            select(slot, *sums)
             .where(column >= period.start, column < period.end, *where)
             .group_by(slot)
         ).all()
-        return {int(s): int(v) for s, v in rows if s is not None}
+        return {int(r[0]): [int(v) for v in r[1:]] for r in rows if r[0] is not None}
 
-    issued = monthly(LEDGER.c.issuedAt, points, LEDGER.c.reward.is_(None))
-    redeemed = monthly(LEDGER.c.issuedAt, -points, LEDGER.c.reward.is_not(None))
-    expired = monthly(LEDGER.c.expiresAt, points, LEDGER.c.expiresAt <= now)
+    rewarded = LEDGER.c.reward.is_not(None)
+    spent = monthly(
+        LEDGER.c.issuedAt, [case((rewarded, 0), else_=points), case((rewarded, -points), else_=0)]
+    )
+    gone = monthly(LEDGER.c.expiresAt, [points], LEDGER.c.expiresAt <= now)
+    issued = {i: v[0] for i, v in spent.items()}
+    redeemed = {i: v[1] for i, v in spent.items()}
+    expired = {i: v[0] for i, v in gone.items()}
     return [
         (m, issued.get(i, 0), redeemed.get(i, 0), expired.get(i, 0))
         for i, (m, _lo, _hi) in enumerate(months)

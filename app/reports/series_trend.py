@@ -15,7 +15,7 @@ from app.errors import ValidationError
 from app.events.localtime import format_local
 from app.reports.event_summary import visited_before
 from app.reports.period import Period
-from app.reports.sql import ATTENDANCE, EVENTS, held
+from app.reports.sql import ATTENDANCE, EVENTS, for_reports, held
 from app.reports.tables import ReportDocument, Table, percent
 
 _A = ATTENDANCE
@@ -88,6 +88,7 @@ class SeriesTrend:
 
 
 def series_trend(session: Session, name: str, period: Period) -> SeriesTrend:
+    for_reports(session)
     name = " ".join(str(name or "").split())
     if not name:
         raise ValidationError({"series": "Name the series (the events' name)."})

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import pairwise
 
-from sqlalchemy import Integer, and_, case, func, literal, or_, select
+from sqlalchemy import Integer, and_, case, func, literal, or_, select, text
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.loyalty import TIER_FLOORS
@@ -108,3 +109,10 @@ def bucket_index(column, bounds: list[datetime]):
         (and_(column >= lo, column < hi), literal(i)) for i, (lo, hi) in enumerate(pairwise(bounds))
     ]
     return case(*whens, else_=None) if whens else literal(None)
+
+
+def for_reports(session: Session) -> None:
+    """Tune the report's transaction: PostgreSQL's JIT compiles every big aggregate for
+    seconds (3.7 s of a retention report's 9 s at 100k rows) to save milliseconds."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
