@@ -73,31 +73,47 @@ def loyalty_report(session: Session, period: Period, *, now: datetime | None = N
     for_reports(session)
     now = now or utcnow()
     live = or_(LEDGER.c.expiresAt.is_(None), LEDGER.c.expiresAt > now)
+    # One pass over the ledger for both the tiers and the top 20: the balances are
+    # materialized once, counted per tier (uncorrelated, so computed once) and ranked.
     balances = (
         select(
             LEDGER.c.patronId.label("pid"),
             func.coalesce(func.sum(case((live, LEDGER.c.points), else_=0)), 0).label("balance"),
         )
         .group_by(LEDGER.c.patronId)
+        .cte("balances")
+        .prefix_with("MATERIALIZED")
+    )
+    counts = [
+        select(func.count())
+        .select_from(balances)
+        .where(tier_case(balances.c.balance) == tier)
+        .scalar_subquery()
+        .label(tier)
+        for tier in TIERS
+    ]
+    ranked = (
+        select(balances.c.pid, balances.c.balance)
+        .order_by(balances.c.balance.desc(), balances.c.pid)
+        .limit(TOP)
         .subquery()
     )
-    tier = tier_case(balances.c.balance).label("tier")
-    per_tier = dict(session.execute(select(tier, func.count()).group_by(tier)).all())
-    tiers = {t: int(per_tier.get(t, 0)) for t in TIERS}
-
-    top = session.execute(
+    rows = session.execute(
         select(
             USERS.c.id,
             USERS.c.firstName,
             USERS.c.lastName,
             USERS.c.email,
-            balances.c.balance,
-            tier_case(balances.c.balance),
+            ranked.c.balance,
+            tier_case(ranked.c.balance),
+            *counts,
         )
-        .select_from(balances.join(USERS, USERS.c.id == balances.c.pid))
-        .order_by(balances.c.balance.desc(), USERS.c.id)
-        .limit(TOP)
+        .select_from(ranked.join(USERS, USERS.c.id == ranked.c.pid))
+        .order_by(ranked.c.balance.desc(), USERS.c.id)
     ).all()
+    # No ledger rows at all: no top, and every tier has 0 members.
+    tiers = {t: int(rows[0][6 + i]) if rows else 0 for i, t in enumerate(TIERS)}
+    top = [r[:6] for r in rows]
     return LoyaltyReport(
         period,
         tiers,

@@ -184,3 +184,9 @@ def test_period_defaults_and_bad_dates():
     assert "from" in bad.value.errors
     with pytest.raises(ValidationError):
         make_period("2026-04-01", "2026-03-01", tz=LONDON)
+
+
+def test_loyalty_report_without_any_ledger_row(session):
+    data = loyalty_report(session, Q1, now=NOW).to_json()
+    assert data["tiers"] == {"bronze": 0, "silver": 0, "gold": 0, "platinum": 0}
+    assert data["top"] == [] and [m["issued"] for m in data["months"]] == [0, 0, 0]
