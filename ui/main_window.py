@@ -24,6 +24,7 @@ from ui.elided_label import ElidedLabel
 from ui.events import EventsTab
 from ui.kiosk import CheckInScreen
 from ui.kiosk.window_mode import KioskMode
+from ui.reports import ReportsTab
 from ui.worker import DbWorker
 
 FIRST_REFRESH_MS = 2_000
@@ -51,6 +52,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.checkin_screen, "Check-in")
         self.events_tab = EventsTab(self.worker, self.station)
         self.tabs.addTab(self.events_tab, "Events")
+        self.reports_tab = ReportsTab(self.worker, self.station)
+        self.tabs.addTab(self.reports_tab, "Reports")
         self.admin_tab = AdminTab(self.worker, database.engine, database.target.url, self.station)
         self.tabs.addTab(self.admin_tab, "Admin")
 

@@ -17,6 +17,7 @@ from app.cli import (
     checkin_commands,
     db_commands,
     events_commands,
+    report_commands,
     sql_command,
     transfer_commands,
 )
@@ -30,6 +31,7 @@ COMMAND_MODULES = [
     checkin_commands,
     events_commands,
     sql_command,
+    report_commands,
 ]
 
 
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers, common)
+    parser.set_defaults(write_pdf=_write_report_pdf)
     return parser
 
 
@@ -71,6 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.parse_args([*(argv or sys.argv[1:]), "--help"])
         return run_command(args, _launch_gui)
     return run_command(args, args.handler)
+
+
+def _write_report_pdf(document, path) -> None:
+    """`report --pdf`: Qt draws the PDF, so the GUI layer is reached lazily, from here only."""
+    from ui.reports.pdf import write_pdf
+
+    write_pdf(document, path)
 
 
 def _launch_gui(args, _context) -> int:

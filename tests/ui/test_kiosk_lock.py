@@ -186,3 +186,13 @@ def test_kiosk_never_offers_demo_data_and_fits_a_small_screen(qtbot, make_window
     assert hint.width() <= 1024 and hint.height() <= 768, hint
     desk.kiosk_mode.enter()
     assert desk.isFullScreen()
+
+
+def test_reports_tab_is_open_on_a_desk_but_locked_in_kiosk_mode(qtbot, make_window):
+    desk = make_window(kiosk=False)
+    assert open_tab(qtbot, desk, "Reports") is None
+    kiosk = make_window(kiosk=True)
+    dialog = open_tab(qtbot, kiosk, "Reports")
+    assert dialog is not None
+    assert kiosk.tabs.currentIndex() == tab_index(kiosk, "Check-in")
+    dialog.reject()

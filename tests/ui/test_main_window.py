@@ -32,7 +32,7 @@ def window(qtbot, backend, database_url):
 
 def test_tabs_and_status_line(window):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Check-in", "Events", "Admin"]
+    assert titles == ["Check-in", "Events", "Reports", "Admin"]
     status_texts = " ".join(w.text() for w in window.statusBar().findChildren(QLabel))
     assert "door-1" in status_texts
     assert "Database:" in status_texts

@@ -16,7 +16,7 @@ from ui.lock import AdminLock, TabGate
 from ui.worker import DbWorker
 
 CHECK_IN_TITLE = "Check-in"
-KIOSK_PROTECTED = {"Events", "Admin"}
+KIOSK_PROTECTED = {"Events", "Reports", "Admin"}
 DESK_PROTECTED = {"Admin"}
 
 
