@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QApplication
 
 from app.reports import ReportDocument
 from app.reports.tables import cell_text
@@ -62,10 +63,12 @@ _app = None
 
 
 def _ensure_gui_application() -> None:
-    """Fonts and page layout need a QGuiApplication; a command line has none (nor a display)."""
+    """Fonts and page layout need a QGuiApplication; a command line has none (nor a display).
+    A QApplication, not a bare QGuiApplication: a process that later shows widgets (a test
+    run) would otherwise abort on its first QWidget."""
     global _app
     if QGuiApplication.instance() is not None:
         return
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _app = QGuiApplication([])
+    _app = QApplication([])

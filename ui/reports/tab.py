@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -89,6 +90,7 @@ class ReportsTab(QWidget):
         for label, edit in (("From", self.first), ("to", self.last)):
             bar.addWidget(QLabel(label))
             bar.addWidget(edit)
+        bar.addStretch(0)
         bar.addWidget(self.run_button)
 
         self.chart_view = QChartView()
@@ -139,6 +141,8 @@ class ReportsTab(QWidget):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setAccessibleName(name)
+        # Fixed: with the picker hidden (retention, loyalty) the dates must not take its room.
+        edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         return edit
 
     # -- choosing --------------------------------------------------------------------------------
