@@ -60,10 +60,10 @@ def ensure_console_role(connection: Connection) -> str | None:
     )
     if not _role_exists(connection, role) and not _run_step(connection, "create", create):
         return None
-    if console_role_usable(connection) is None and not _run_step(
-        connection, "membership", f"GRANT {role} TO CURRENT_USER"
-    ):
-        return None
+    if console_role_usable(connection) is None:
+        # May fail (no CREATEROLE); the table grants below still go ahead, so that a
+        # membership an administrator grants later finds the tables readable.
+        _run_step(connection, "membership", f"GRANT {role} TO CURRENT_USER")
     steps = []
     schema = connection.scalar(text("SELECT current_schema()"))
     present = set(
@@ -81,7 +81,7 @@ def ensure_console_role(connection: Connection) -> str | None:
         steps.append(("settings", f'GRANT SELECT ({columns}) ON "settings" TO {role}'))
     for label, statement in steps:
         _run_step(connection, label, statement)
-    return role
+    return console_role_usable(connection)
 
 
 def _run_step(connection: Connection, label: str, statement: str) -> bool:
