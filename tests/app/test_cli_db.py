@@ -18,6 +18,7 @@ from app.cli import common, main
 from app.cli.common import CliError, ensure_display, log_file_path, mask_secrets, run_command
 from db import migrate
 from db.models import Base
+from tests.conftest import unreachable_postgres_url
 
 SECRET = "s3cr3t-Pa55"
 PROJECT = Path(__file__).resolve().parents[2]
@@ -137,7 +138,9 @@ def test_info_and_logs_never_show_the_password(engine, database_url, backend, ca
     assert code == 0
     assert SECRET not in out + err
     assert ":***@" in out
-    unreachable = url.replace(":5432/", ":1/")
+    unreachable = unreachable_postgres_url(database_url.set(password=SECRET)).render_as_string(
+        hide_password=False
+    )
     code, out, err = run(capsys, unreachable, "db", "info")
     assert code == 1 and SECRET not in out + err
     log = log_file_path()
