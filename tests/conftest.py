@@ -29,6 +29,23 @@ def postgres_base_url() -> URL | None:
     return parse_url(raw) if raw else None
 
 
+def with_search_path(base: URL, schema: str) -> URL:
+    """`base` with `search_path` set to `schema`, keeping every other part of the URL as given:
+    a Unix socket in `?host=`, and `options` the URL already carries (they are appended to)."""
+    setting = f"-csearch_path={schema}"
+    existing = base.query.get("options")
+    if isinstance(existing, tuple):  # the query repeated the key: libpq takes them all
+        existing = " ".join(existing)
+    options = f"{existing} {setting}" if existing else setting
+    return base.update_query_dict({"options": options})
+
+
+def unreachable_postgres_url(base: URL) -> URL:
+    """`base` pointed at a TCP port nobody listens on, whatever form it had: a socket folder
+    or host list in the query would otherwise win over the URL's host."""
+    return base.difference_update_query(["host", "hostaddr", "port"]).set(host="127.0.0.1", port=1)
+
+
 def _require_postgres() -> bool:
     return os.environ.get("CREDOPASS_REQUIRE_POSTGRES", "") not in ("", "0")
 
@@ -50,7 +67,7 @@ class PostgresSchema:
     def __init__(self, base: URL):
         self.base = base
         self.name = f"t_{uuid.uuid4().hex[:16]}"
-        self.url = base.update_query_dict({"options": f"-csearch_path={self.name}"})
+        self.url = with_search_path(base, self.name)
         self._admin = create_engine(base, isolation_level="AUTOCOMMIT")
 
     def create(self) -> None:

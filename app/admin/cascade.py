@@ -43,6 +43,19 @@ class CascadePreview:
             text += f" {_join(kept)} stay, with the link cleared."
         return text
 
+    @property
+    def result_message(self) -> str:
+        """The same facts once the delete is done, in the past tense."""
+        subject = _subject(self.table, self.rows, self.labels)
+        parts = [_count(table, n) for table, n in self.counts.items() if n]
+        text = f"Deleted {subject}"
+        text += f"; also deleted {_join(parts)}." if parts else "; nothing else was deleted."
+        kept = [_count(table, n) for table, n in self.unlinked.items() if n]
+        if kept:
+            verb = "was" if len(kept) == 1 and kept[0].startswith("1 ") else "were"
+            text += f" {_join(kept)} {verb} kept, with the link cleared."
+        return text
+
 
 def _count(table: str, n: int) -> str:
     one, many = _NOUNS.get(table, (f"{TITLES[table].lower()} row", f"{TITLES[table].lower()} rows"))

@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.admin.catalogue import HIDDEN_TEXT, TableInfo, is_secret_setting, sa_column, sa_table
 from app.admin.catalogue import table_info as _info
-from app.admin.validate import check_references, check_row, email_taken
+from app.admin.validate import (
+    attendance_duplicate,
+    check_references,
+    check_row,
+    duplicate_email_message,
+    email_owner,
+)
 from app.errors import ValidationError
 from db.types import utcnow
 
@@ -109,9 +115,17 @@ def apply_edits(session: Session, edits: list[RowEdit], *, station: str) -> Appl
         }
         if info.name == "users" and "email" in edit.changes and "email" not in errors:
             email = cleaned["email"]
-            if email in emails or email_taken(session, email, edit.key):
-                errors["email"] = "Another person already has this email."
+            owner = email_owner(session, email, edit.key)
+            if owner is not None:
+                errors["email"] = duplicate_email_message(owner)
+            elif email in emails:
+                errors["email"] = "Another row changed here has this email too."
             emails[email] = edit.key
+        linked = {"eventId", "patronId"} & set(edit.changes)
+        if info.name == "attendance" and linked and not linked & set(errors):
+            duplicate = attendance_duplicate(session, cleaned, edit.key)
+            if duplicate:
+                errors |= dict.fromkeys(linked, duplicate)
         cells.update({(edit.key, column): message for column, message in errors.items()})
         changes = {c: cleaned[c] for c in edit.changes}
         plans.append((info, edit.key, current, changes))
@@ -192,13 +206,19 @@ def insert_row(session: Session, table: str, values: dict, *, station: str) -> A
         row["attended"] = False
     cleaned, errors = check_row(info, row)
     errors |= check_references(session, info, cleaned)
-    if table == "users" and "email" not in errors and email_taken(session, cleaned["email"], None):
-        errors["email"] = "Another person already has this email."
+    if table == "users" and "email" not in errors:
+        owner = email_owner(session, cleaned["email"], None)
+        if owner is not None:
+            errors["email"] = duplicate_email_message(owner)
+    if table == "attendance" and not {"eventId", "patronId"} & set(errors):
+        duplicate = attendance_duplicate(session, cleaned, None)
+        if duplicate:
+            errors["patronId"] = duplicate
     if table == "settings" and "key" not in errors:
         if is_secret_setting(str(cleaned.get("key", ""))):
             errors["key"] = "Secret settings are changed elsewhere."
         elif _read_row(session, info, cleaned["key"]) is not None:
-            errors["key"] = "This setting already exists."
+            errors["key"] = f"The setting {cleaned['key']} already exists."
     key = cleaned[info.primary_key]
     if errors:
         raise EditsRejected({(key, c): m for c, m in errors.items()})

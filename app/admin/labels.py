@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, tzinfo
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.admin.catalogue import TableInfo
+from app.events.localtime import to_local
 from db.models import Event, User
 
 
 def user_label(first_name: str, last_name: str, email: str) -> str:
     return f"{first_name} {last_name} <{email}>"
+
+
+def event_label(
+    name: str, start: datetime | None, *, tz: tzinfo | None = None, today: date | None = None
+) -> str:
+    """An event's name with its local date: a weekly series has many events of one name, and a
+    message must say which one ("Youth Night (8 Dec)", the year when it is not this one)."""
+    if start is None:
+        return str(name)
+    local = to_local(start, tz)
+    today = today or datetime.now(local.tzinfo).date()
+    day = f"{local.day} {local:%b}" + ("" if local.year == today.year else f" {local.year}")
+    return f"{name} ({day})"
 
 
 def labels_for(session: Session, table: str, ids: set) -> dict[object, str]:
@@ -22,8 +38,8 @@ def labels_for(session: Session, table: str, ids: set) -> dict[object, str]:
         query = select(User.id, User.first_name, User.last_name, User.email).where(User.id.in_(ids))
         return {row[0]: user_label(row[1], row[2], row[3]) for row in session.execute(query)}
     if table == "events":
-        query = select(Event.id, Event.name).where(Event.id.in_(ids))
-        return {row[0]: row[1] for row in session.execute(query)}
+        query = select(Event.id, Event.name, Event.start_time).where(Event.id.in_(ids))
+        return {row[0]: event_label(row[1], row[2]) for row in session.execute(query)}
     return {}
 
 
@@ -43,7 +59,7 @@ def row_label(info: TableInfo, row: tuple) -> str:
     if info.name == "users":
         return f"{values['firstName']} {values['lastName']}"
     if info.name == "events":
-        return str(values["name"])
+        return event_label(values["name"], values["startTime"])
     if info.name == "settings":
         return f"setting {values['key']}"
     return f"{info.title.lower()} row {str(values[info.primary_key])[:8]}"

@@ -7,7 +7,18 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, TEXT, UUID, TableInfo, sa_column
+from app.admin.catalogue import (
+    BOOLEAN,
+    DATETIME,
+    ENUM,
+    INTEGER,
+    TEXT,
+    UUID,
+    TableInfo,
+    sa_column,
+    sa_table,
+)
+from app.admin.labels import labels_for
 from app.validation import clean_email, clean_name, clean_phone
 
 _NAMES = {("users", "firstName"): "First name", ("users", "lastName"): "Last name"}
@@ -78,10 +89,38 @@ def check_references(session: Session, info: TableInfo, values: dict) -> dict[st
     return errors
 
 
-def email_taken(session: Session, email: str, except_id) -> bool:
-    """Case-insensitive: an old row stored before normalisation still counts."""
-    column, key = sa_column("users", "email"), sa_column("users", "id")
-    query = select(func.count()).where(func.lower(column) == email.lower())
+def email_owner(session: Session, email: str, except_id) -> str | None:
+    """Who else has this email (their name), or None. Case-insensitive: an old row stored
+    before normalisation still counts."""
+    users = sa_table("users")
+    query = select(users.c.firstName, users.c.lastName).where(
+        func.lower(users.c.email) == email.lower()
+    )
     if except_id is not None:
-        query = query.where(key != except_id)
-    return session.scalar(query) > 0
+        query = query.where(users.c.id != except_id)
+    row = session.execute(query.limit(1)).first()
+    return None if row is None else f"{row[0]} {row[1]}"
+
+
+def duplicate_email_message(owner: str) -> str:
+    return f"{owner} already has this email."
+
+
+def attendance_duplicate(session: Session, values: dict, except_id) -> str | None:
+    """The message naming the attendance row that (eventId, patronId) would duplicate, or None:
+    a person is on an event's list once."""
+    event_id, patron_id = values.get("eventId"), values.get("patronId")
+    if event_id is None or patron_id is None:
+        return None
+    attendance = sa_table("attendance")
+    query = select(attendance.c.id).where(
+        attendance.c.eventId == event_id, attendance.c.patronId == patron_id
+    )
+    if except_id is not None:
+        query = query.where(attendance.c.id != except_id)
+    existing = session.scalar(query.limit(1))
+    if existing is None:
+        return None
+    person = labels_for(session, "users", {patron_id}).get(patron_id, str(patron_id))
+    event = labels_for(session, "events", {event_id}).get(event_id, str(event_id))
+    return f"{person} is already on the list of {event} (attendance row {str(existing)[:8]})."

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
+import io
 import json
 import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -41,6 +43,44 @@ class CliError(Exception):
         self.code = code
 
 
+class UsageError(CliError):
+    """The command line itself is wrong (argparse's complaints among them): exit 2."""
+
+    def __init__(self, message: str):
+        super().__init__(message, EXIT_USAGE)
+
+
+JSON_FLAG = "--json"
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """`--json` for a command that prints its own JSON object."""
+    parser.add_argument(JSON_FLAG, action="store_true", help="print one JSON object")
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON, read from the raw words so that even a command
+    line argparse refuses gets its error as JSON. `--js` counts: argparse accepts prefixes."""
+    words = list(argv)
+    if "--" in words:
+        words = words[: words.index("--")]
+    return any(len(w) >= 4 and JSON_FLAG.startswith(w) for w in words if w.startswith("--"))
+
+
+def check_argument_text(argv: Sequence[str]) -> None:
+    """Words that are not valid text (bytes that are not UTF-8 reach Python as lone surrogates)
+    cannot be names, emails or file paths we could show back: refuse them in words."""
+    for position, word in enumerate(argv, start=1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UsageError(
+                f"argument {position} ({shown}) is not valid text: it holds bytes that are not "
+                "UTF-8. Retype it, or check the terminal's character encoding"
+            ) from None
+
+
 def common_options() -> argparse.ArgumentParser:
     """Options accepted before or after the sub-command (`credopass --database-url X db info`)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -64,7 +104,9 @@ class CommandContext:
     @property
     def target(self) -> DatabaseTarget:
         if self._target is None:
-            self._target = resolve_target(self.database_url)
+            target = resolve_target(self.database_url)
+            refuse_relative_sqlite(target)
+            self._target = target
         return self._target
 
     def database(self, *, managed: bool = True) -> Database:
@@ -78,39 +120,67 @@ class CommandContext:
             self._database.dispose()
 
 
+def refuse_relative_sqlite(target: DatabaseTarget) -> None:
+    """`sqlite:///credopass.db` names a file relative to wherever the command happens to run:
+    each folder would silently get its own empty database. Ask for the full path instead."""
+    if target.backend != "sqlite" or Path(target.url.database).is_absolute():
+        return
+    absolute = Path.cwd() / target.url.database
+    raise UsageError(
+        f"the SQLite path {target.url.database!r} (from {target.source}) is relative, so each "
+        "folder you run CredoPass in would get its own database. Give the full path, with "
+        f"four slashes: sqlite:///{absolute.as_posix()}"
+    )
+
+
 def run_command(args: argparse.Namespace, handler: Callable) -> int:
     if not hasattr(args, "database_url"):
         args.database_url = None
+    as_json = bool(getattr(args, "json", False))
     context = CommandContext(args.database_url)
     configure_logging()
     # The GUI runs inside `handler`: an exception escaping a Qt slot reaches sys.excepthook,
     # which then logs it instead of printing a traceback. Restored afterwards (tests, embedding).
     previous_hook, sys.excepthook = sys.excepthook, _log_uncaught
     try:
+        if as_json and getattr(args, "json_wrap", False):
+            return _wrapped_in_json(handler, args, context)
         return handler(args, context)
     except CliError as exc:
-        return fail(str(exc), exc.code)
+        return fail(str(exc), exc.code, as_json=as_json)
     except DatabaseLocationError as exc:
-        return fail(f"cannot use the database: {exc}", EXIT_FAILURE)
+        return fail(f"cannot use the database: {exc}", EXIT_FAILURE, as_json=as_json)
     except DatabaseUrlError as exc:
-        return fail(f"bad database URL: {exc}", EXIT_USAGE)
+        return fail(f"bad database URL: {exc}", EXIT_USAGE, as_json=as_json)
     except ValidationError as exc:
-        return fail(str(exc), EXIT_USAGE)
+        return fail(str(exc), EXIT_USAGE, as_json=as_json)
     except (DatabaseUnavailable, StartupRefused) as exc:
-        return fail(str(exc), EXIT_FAILURE)
+        return fail(str(exc), EXIT_FAILURE, as_json=as_json)
     except DBAPIError as exc:
         _error_log.warning("database error", exc_info=exc)
-        return fail(f"database error: {first_line(exc.orig or exc)}", EXIT_FAILURE)
+        message = f"database error: {first_line(exc.orig or exc)}"
+        return fail(message, EXIT_FAILURE, as_json=as_json)
     except KeyboardInterrupt:
-        return fail("interrupted", EXIT_FAILURE)
+        return fail("interrupted", EXIT_FAILURE, as_json=as_json)
     except BrokenPipeError:  # `credopass db info | head`: the reader left; stay quiet
         _silence_stdout()
         return EXIT_FAILURE
     except Exception as exc:  # a bug: one line for the user, the traceback in the log file
-        return report_unexpected(exc)
+        return report_unexpected(exc, as_json=as_json)
     finally:
         sys.excepthook = previous_hook
         context.close()
+
+
+def _wrapped_in_json(handler: Callable, args, context) -> int:
+    """A command that only prints sentences, asked for `--json`: its sentences become the
+    message of one object, so that a script reads every command the same way."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = handler(args, context)
+    outcome = "ok" if code == EXIT_OK else "error"
+    print_json({"outcome": outcome, "message": buffer.getvalue().strip()})
+    return code
 
 
 def _silence_stdout() -> None:
@@ -167,17 +237,21 @@ def missing_x11_packages() -> list[str]:
     return missing
 
 
-def fail(message: str, code: int) -> int:
-    print(f"credopass: {mask_secrets(message)}", file=sys.stderr)
+def fail(message: str, code: int, *, as_json: bool = False) -> int:
+    """Report a failure: one line on stderr, or with `--json` one object on stdout."""
+    if as_json:
+        print_json({"outcome": "error", "message": mask_secrets(message)})
+    else:
+        print(f"credopass: {mask_secrets(message)}", file=sys.stderr)
     return code
 
 
-def report_unexpected(exc: BaseException) -> int:
+def report_unexpected(exc: BaseException, *, as_json: bool = False) -> int:
     """Log the traceback and tell the user, in one line, where it is."""
     path = configure_logging()
     _error_log.error("unexpected error", exc_info=exc)
     where = f"details in {path}" if path else "no log file could be written"
-    return fail(f"unexpected error: {first_line(exc)}; {where}", EXIT_FAILURE)
+    return fail(f"unexpected error: {first_line(exc)}; {where}", EXIT_FAILURE, as_json=as_json)
 
 
 def _log_uncaught(exc_type, exc, tb) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import tempfile
 import time
 from contextlib import contextmanager
@@ -12,7 +14,14 @@ from alembic.util import CommandError
 from sqlalchemy import func, inspect, select
 
 from app.cli import generate_command
-from app.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from app.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_json_option,
+    print_json,
+)
 from app.search_upkeep import rebuild_search_keys
 from db import adopt, guide_checks, migrate
 from db.engine import create_app_engine, sqlite_url
@@ -30,10 +39,12 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "info", help="backend, URL (password masked), revision, row counts", parents=[common]
     )
+    add_json_option(p)
     p.set_defaults(handler=cmd_info)
 
     p = sub.add_parser("upgrade", help="migrate to REV (default: the newest)", parents=[common])
     p.add_argument("revision", nargs="?", default="head", metavar="REV")
+    add_json_option(p)
     p.set_defaults(handler=cmd_upgrade)
 
     p = sub.add_parser("downgrade", help="migrate back to REV (e.g. base)", parents=[common])
@@ -41,6 +52,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_downgrade)
 
     p = sub.add_parser("current", help="print the schema revision", parents=[common])
+    add_json_option(p)
     p.set_defaults(handler=cmd_current)
 
     p = sub.add_parser("revision", help="autogenerate a migration (developers)", parents=[common])
@@ -75,18 +87,35 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 def cmd_info(args, context) -> int:
     database = context.database(managed=False)
     status = migrate.schema_status(database.engine)
-    print(f"backend:  {database.backend}")
-    print(f"url:      {database.target.masked}  (from {database.target.source})")
-    print(f"revision: {status.current or 'none'}  (this app: {status.head}, {status.state.value})")
     existing = set(inspect(database.engine).get_table_names())
-    width = max(len(t.name) for t in Base.metadata.sorted_tables)
+    counts: dict[str, int | None] = {}
     with database.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             if table.name in existing:
-                count = connection.scalar(select(func.count()).select_from(table))
-                print(f"  {table.name:<{width}} {count:>10,} rows")
+                counts[table.name] = connection.scalar(select(func.count()).select_from(table))
             else:
-                print(f"  {table.name:<{width}} {'(missing)':>10}")
+                counts[table.name] = None  # missing
+    if args.json:
+        print_json(
+            {
+                "outcome": "ok",
+                "backend": database.backend,
+                "url": database.target.masked,
+                "source": database.target.source,
+                "revision": status.current,
+                "head": status.head,
+                "state": status.state.value,
+                "rows": counts,
+            }
+        )
+        return EXIT_OK
+    print(f"backend:  {database.backend}")
+    print(f"url:      {database.target.masked}  (from {database.target.source})")
+    print(f"revision: {status.current or 'none'}  (this app: {status.head}, {status.state.value})")
+    width = max(len(name) for name in counts)
+    for name, count in counts.items():
+        shown = f"{'(missing)':>10}" if count is None else f"{count:>10,} rows"
+        print(f"  {name:<{width}} {shown}")
     return EXIT_OK
 
 
@@ -95,6 +124,26 @@ def cmd_upgrade(args, context) -> int:
     status = migrate.schema_status(database.engine)
     if status.state is migrate.SchemaState.AHEAD:
         raise CliError(status.explain(), EXIT_FAILURE)
+    if args.json:  # the details below are sentences; the object carries the outcome
+        with contextlib.redirect_stdout(io.StringIO()) as details:
+            outcome, message = _upgrade(args, database, status)
+        notes = [line for line in details.getvalue().splitlines() if line.strip()]
+        print_json(
+            {
+                "outcome": outcome,
+                "message": message,
+                "from": status.current,
+                "to": migrate.current_revision(database.engine),
+                "notes": notes,
+            }
+        )
+        return EXIT_OK
+    print(_upgrade(args, database, status)[1])
+    return EXIT_OK
+
+
+def _upgrade(args, database, status: migrate.SchemaStatus) -> tuple[str, str]:
+    """Migrate (or adopt), print the details, and say in one sentence what was done."""
     if status.state is migrate.SchemaState.UNMANAGED:
         try:
             report = adopt.adopt(database.engine, args.revision)
@@ -109,8 +158,14 @@ def cmd_upgrade(args, context) -> int:
         print(f"Every row now satisfies {name}; the rule is enforced on old rows too.")
     if remaining and status.state is not migrate.SchemaState.UNMANAGED:
         print_violations(remaining)
-    print(f"Database is at revision {_revision_name(database.engine)}.")
-    return EXIT_OK
+    before, after = status.current, migrate.current_revision(database.engine)
+    if status.state is migrate.SchemaState.UNMANAGED:
+        return "adopted", f"Adopted the database at revision {after}."
+    if before == after:
+        return "current", f"Already at revision {after or 'base (empty)'}."
+    if before is None:
+        return "created", f"Created the CredoPass tables at revision {after}."
+    return "upgraded", f"Upgraded from {before} to {after}."
 
 
 def _revision_name(engine) -> str:
@@ -177,6 +232,17 @@ def cmd_downgrade(args, context) -> int:
 def cmd_current(args, context) -> int:
     database = context.database(managed=False)
     status = migrate.schema_status(database.engine)
+    if args.json:
+        print_json(
+            {
+                "outcome": "ok",
+                "revision": status.current,
+                "head": status.head,
+                "state": status.state.value,
+                "message": status.explain(),
+            }
+        )
+        return EXIT_OK
     print(status.current or "none")
     if status.state is not migrate.SchemaState.CURRENT:
         print(status.explain())

@@ -9,7 +9,7 @@ import sys
 import time
 
 from app.audit import clean_station
-from app.cli.common import EXIT_OK, EXIT_USAGE, CliError
+from app.cli.common import EXIT_OK, EXIT_USAGE, JSON_FLAG, CliError, print_json
 from app.transfer import (
     EXPORT_TABLES,
     FORMATS,
@@ -44,6 +44,12 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--where", action="append", metavar="COND", default=[], help=WHERE_HELP)
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--bom", action="store_true", help="start a CSV with the UTF-8 mark (for Excel)")
+    p.add_argument(
+        JSON_FLAG,
+        action="store_true",
+        help="errors as one JSON object; with --output, a JSON summary (without it, standard "
+        "output carries the rows in --format)",
+    )
     p.set_defaults(handler=cmd_export)
 
     group = subparsers.add_parser("import", help="import data from files", parents=[common])
@@ -69,6 +75,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="name recorded in the audit log (default: the computer's name)",
     )
+    p.add_argument(JSON_FLAG, action="store_true", help="print one JSON object")
     p.set_defaults(handler=cmd_import_patrons)
 
 
@@ -88,7 +95,20 @@ def cmd_export(args, context) -> int:
             progress=_StderrProgress(),
             bom=args.bom,
         )
-    print(f"Exported {result.rows:,} rows of {args.table} to {args.output}.", file=sys.stderr)
+    message = f"Exported {result.rows:,} rows of {args.table} to {args.output}."
+    if args.json:
+        print_json(
+            {
+                "outcome": "exported",
+                "message": message,
+                "table": args.table,
+                "rows": result.rows,
+                "format": result.format,
+                "output": args.output,
+            }
+        )
+    else:
+        print(message, file=sys.stderr)
     return EXIT_OK
 
 
@@ -124,13 +144,18 @@ class _StderrProgress:
 def cmd_import_patrons(args, context) -> int:
     mapping = parse_mapping_args(args.map)
     file = read_patron_csv(args.file, mapping)
-    _print_file(file)
+    if not args.json:
+        _print_file(file)
     database = context.database(managed=True)
     if args.dry_run:
         with unit_of_work(database.sessions, write=False) as session:
             plan = plan_import(session, file)
+        message = f"Dry run: {plan.summary()}. Nothing was written."
+        if args.json:
+            print_json(_import_json("dry_run", message, file, plan))
+            return EXIT_OK
         _print_rejected(plan)
-        print(f"Dry run: {plan.summary()}. Nothing was written.")
+        print(message)
         return EXIT_OK
     try:
         station = clean_station(args.station or platform.node() or "cli")
@@ -145,14 +170,31 @@ def cmd_import_patrons(args, context) -> int:
             strict=args.strict,
             progress=_StderrProgress(),
         )
-    _print_rejected(result.plan)
     skipped = len(result.plan.rejected)
     tail = f"; {skipped:,} rejected rows were skipped" if skipped else ""
-    print(
+    message = (
         f"Imported {result.inserted:,} new and {result.updated:,} updated patrons "
         f"({result.plan.unchanged:,} unchanged){tail}."
     )
+    if args.json:
+        print_json(_import_json("imported", message, file, result.plan))
+        return EXIT_OK
+    _print_rejected(result.plan)
+    print(message)
     return EXIT_OK
+
+
+def _import_json(outcome: str, message: str, file, plan) -> dict:
+    return {
+        "outcome": outcome,
+        "message": message,
+        "file": file.name,
+        "encoding": file.encoding,
+        "rows": len(file.rows),
+        "counts": plan.counts,
+        "notes": list(file.notes),
+        "rejected": [{"line": r.line, "reason": r.reason} for r in plan.rejected],
+    }
 
 
 def _print_file(file) -> None:

@@ -1,11 +1,15 @@
 """Making exported CSV text inert in spreadsheets, and undoing it on import (CSV injection).
 
-Excel, LibreOffice and Google Sheets run a cell that starts with `=`, `+`, `-` or `@` as a
-formula (tab and carriage return can hide such a start), so a patron named
+Excel, LibreOffice and Google Sheets evaluate a cell that starts with `=`, `+`, `-` or `@`
+(tab and carriage return can hide such a start), so a patron named
 `=HYPERLINK("http://...")` would become a live link in whoever opens the export. Following the
 OWASP advice, such a text value is written with a leading single quote, which spreadsheets
-show as text. Only text is guarded: numbers, times and ids are not, and neither is text that
-is just a number ("-5", "+41791234567"), which a spreadsheet reads as a number, not a formula.
+show as text.
+
+Every text value is guarded, including ones that look like numbers: `+1234567890` is a phone
+number stored as text, and a spreadsheet would evaluate it (dropping the `+`, or running
+`+1+cmd|...`-style payloads that merely start like a number). Numbers, times and ids that are
+not text in the database are never touched: the exporter only calls `guard` on text.
 
 The import strips that quote again, so an exported file re-imports unchanged. For the round
 trip to be lossless both ways, a value that already starts with quotes before such a
@@ -20,7 +24,6 @@ import re
 TRIGGERS = frozenset("=+-@\t\r")
 # First characters worth a closer look: a trigger, or a quote that may precede one.
 SUSPECT_FIRST = frozenset("=+-@\t\r'")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _QUOTED_TRIGGER = re.compile(r"'+[=+\-@\t\r]")
 
 
@@ -32,7 +35,7 @@ def guard(text: str) -> str:
     first = text[0]
     if first == "'":
         return "'" + text if _QUOTED_TRIGGER.match(text) else text
-    if first in TRIGGERS and _NUMBER.fullmatch(text) is None:
+    if first in TRIGGERS:
         return "'" + text
     return text
 

@@ -148,3 +148,89 @@ def test_a_delete_that_touches_no_row_undoes_the_whole_batch(sessions, session, 
     session.rollback()
     assert session.get(User, people[5]) is not None
     assert _admin_log(session) == []
+
+
+# --- messages a supervisor can act on (issue 10: safe admin) -----------------------------------
+
+
+def test_event_labels_carry_the_date_and_the_year_when_not_this_one():
+    from datetime import UTC, date, datetime
+
+    from app.admin.labels import event_label
+
+    today = date(2026, 12, 1)
+    start = datetime(2026, 12, 8, 18, 0, tzinfo=UTC)
+    assert event_label("Youth Night", start, tz=UTC, today=today) == "Youth Night (8 Dec)"
+    last_year = datetime(2025, 12, 8, 18, 0, tzinfo=UTC)
+    assert event_label("Youth Night", last_year, tz=UTC, today=today) == "Youth Night (8 Dec 2025)"
+
+
+def test_same_named_events_are_told_apart_and_the_result_reads_right(sessions, session, world):
+    from app.admin.labels import event_label, labels_for
+
+    people, _events = world
+    weekly = []
+    for week in range(2):
+        event = Event(
+            name="Youth Night",
+            status="scheduled",
+            start_time=T0 + timedelta(days=7 * week),
+            end_time=T0 + timedelta(days=7 * week, hours=2),
+            location="Hall",
+            host_id=people[1],
+        )
+        session.add(event)
+        weekly.append(event)
+    session.commit()
+    first, second = (event_label(e.name, e.start_time) for e in weekly)
+    assert first != second and first.startswith("Youth Night (")
+    assert labels_for(session, "events", {weekly[0].id}) == {weekly[0].id: first}
+    preview = run_in_transaction(sessions, lambda s: cascade_preview(s, "events", [weekly[0].id]))
+    assert preview.message == f"Deleting {first} deletes nothing else."
+    done = run_in_transaction(
+        sessions, lambda s: delete_rows(s, "events", [weekly[0].id], station="desk")
+    )
+    assert done.result_message == f"Deleted {first}; nothing else was deleted."
+
+
+def test_delete_result_names_what_went_with_it(sessions, world):
+    people, _events = world
+    done = run_in_transaction(
+        sessions, lambda s: delete_rows(s, "users", [people[0]], station="desk")
+    )
+    assert done.result_message.startswith("Deleted John Doe; also deleted 2 events, ")
+    assert "deleted" not in done.result_message.split(";")[0][8:]
+
+
+def test_duplicate_key_messages_name_the_row_they_would_duplicate(sessions, session, world):
+    people, events = world
+    taken = RowEdit("users", people[1], {"email": "John@Example.com"})
+    with pytest.raises(EditsRejected) as caught:
+        run_in_transaction(sessions, lambda s: apply_edits(s, [taken], station="desk"))
+    assert caught.value.cells[(people[1], "email")] == "John Doe already has this email."
+    new = {"email": "john@example.com", "firstName": "Jo", "lastName": "Dee"}
+    with pytest.raises(EditsRejected) as caught:
+        run_in_transaction(sessions, lambda s: insert_row(s, "users", new, station="desk"))
+    assert "John Doe already has this email." in caught.value.cells.values()
+
+    existing = session.scalars(select(Attendance).where(Attendance.event_id == events[0])).first()
+    event = session.get(Event, existing.event_id)
+    person = session.get(User, existing.patron_id)
+    row = {"eventId": existing.event_id, "patronId": existing.patron_id}
+    with pytest.raises(EditsRejected) as caught:
+        run_in_transaction(sessions, lambda s: insert_row(s, "attendance", row, station="desk"))
+    (message,) = caught.value.cells.values()
+    from app.admin.labels import event_label
+
+    assert f"{person.first_name} {person.last_name}" in message
+    assert event_label(event.name, event.start_time) in message
+    assert str(existing.id)[:8] in message
+    other = session.scalars(
+        select(Attendance).where(
+            Attendance.event_id == existing.event_id, Attendance.id != existing.id
+        )
+    ).first()
+    move = RowEdit("attendance", other.id, {"patronId": existing.patron_id})
+    with pytest.raises(EditsRejected) as caught:
+        run_in_transaction(sessions, lambda s: apply_edits(s, [move], station="desk"))
+    assert str(existing.id)[:8] in caught.value.cells[(other.id, "patronId")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from app.cli import common, main
 from app.cli.common import CliError, ensure_display, log_file_path, mask_secrets, run_command
 from db import migrate
 from db.models import Base
+from tests.conftest import unreachable_postgres_url
 
 SECRET = "s3cr3t-Pa55"
 PROJECT = Path(__file__).resolve().parents[2]
@@ -137,7 +139,9 @@ def test_info_and_logs_never_show_the_password(engine, database_url, backend, ca
     assert code == 0
     assert SECRET not in out + err
     assert ":***@" in out
-    unreachable = url.replace(":5432/", ":1/")
+    unreachable = unreachable_postgres_url(database_url.set(password=SECRET)).render_as_string(
+        hide_password=False
+    )
     code, out, err = run(capsys, unreachable, "db", "info")
     assert code == 1 and SECRET not in out + err
     log = log_file_path()
@@ -149,16 +153,29 @@ def test_info_and_logs_never_show_the_password(engine, database_url, backend, ca
 
 def test_upgrade_downgrade_current_round_trip(database_url_text, capsys):
     head = migrate.head_revision()
-    assert (
-        run(capsys, database_url_text, "db", "upgrade")[1] == f"Database is at revision {head}.\n"
-    )
+    code, out, _ = run(capsys, database_url_text, "db", "upgrade")
+    assert (code, out) == (0, f"Created the CredoPass tables at revision {head}.\n")
+    code, out, _ = run(capsys, database_url_text, "db", "upgrade")
+    assert (code, out) == (0, f"Already at revision {head}.\n")
     code, out, _ = run(capsys, database_url_text, "db", "downgrade", "0001_initial")
     assert code == 0 and "0001_initial" in out
     code, out, _ = run(capsys, database_url_text, "db", "current")
     assert out.startswith("0001_initial\n") and "credopass db upgrade" in out
+    code, out, _ = run(capsys, database_url_text, "db", "upgrade")
+    assert (code, out) == (0, f"Upgraded from 0001_initial to {head}.\n")
     code, out, _ = run(capsys, database_url_text, "db", "downgrade", "base")
     assert out == "Database is at revision base (empty).\n"
-    assert run(capsys, database_url_text, "db", "upgrade")[0] == 0
+    code, out, _ = run(capsys, database_url_text, "db", "upgrade", "--json")
+    assert code == 0
+    assert json.loads(out) | {"notes": []} == {
+        "outcome": "created",
+        "message": f"Created the CredoPass tables at revision {head}.",
+        "from": None,
+        "to": head,
+        "notes": [],
+    }
+    code, out, _ = run(capsys, database_url_text, "--json", "db", "upgrade")
+    assert json.loads(out)["outcome"] == "current"
 
 
 def test_unknown_revision_is_a_usage_error(engine, database_url_text, capsys):

@@ -139,12 +139,24 @@ def test_foreign_keys_show_labels_and_navigate(qtbot, tab, world):
     host = _column(tab, "hostId")
     row = next(r for r in range(4) if model.row_values(r)[host] == people[0])
     assert model.data(model.index(row, host)) == "John Doe <john@example.com>"
+    # Double-clicking a foreign key edits it with the picker; it does not leave the table.
+    cell = model.index(row, host)
+    browser.grid.scrollTo(cell)
+    browser.grid.setCurrentIndex(cell)
+    rect = browser.grid.visualRect(cell)
+    # as a mouse sends it: a press (which picks the cell), then the double click
+    qtbot.mouseClick(browser.grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(browser.grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: browser.grid.state() == browser.grid.State.EditingState, timeout=3000)
+    assert browser.view.table == "events"
+    editor = browser.grid.indexWidget(cell) or browser.grid.focusWidget()
+    assert type(editor).__name__ != "LazyGrid" and editor is not browser.grid
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert model.staged_count == 0
+    # Following the link is an explicit action.
+    browser.grid.setCurrentIndex(cell)
     with qtbot.waitSignal(model.first_page_loaded, timeout=5000):
-        browser.grid.edit(
-            model.index(row, host),
-            browser.grid.EditTrigger.DoubleClicked,
-            None,
-        )
+        qtbot.keyClick(browser.grid, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     _rows(qtbot, tab, 1)
     assert browser.view.table == "users"
     with qtbot.waitSignal(model.first_page_loaded, timeout=5000):
@@ -170,6 +182,8 @@ def test_delete_shows_the_cascade_and_removes_exactly_that(qtbot, tab, session, 
     qtbot.waitUntil(lambda: getattr(browser, "delete_preview", None) is not None, timeout=5000)
     box = browser.delete_preview
     assert box.text().startswith("Deleting John Doe also deletes 2 events, ")
+    cancel = box.button(QMessageBox.StandardButton.Cancel)
+    assert box.defaultButton() is cancel and box.escapeButton() is cancel
     delete = next(b for b in box.buttons() if b.text() == "Delete")
     with qtbot.waitSignal(browser.rows_written, timeout=5000):
         qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
@@ -178,8 +192,26 @@ def test_delete_shows_the_cascade_and_removes_exactly_that(qtbot, tab, session, 
     after = {m: session.scalar(select(func.count()).select_from(m)) for m in (Event, Attendance)}
     assert before[Event] - after[Event] == 2
     assert f"{before[Attendance] - after[Attendance]} attendance rows" in box.text()
+    assert browser.status.text().startswith("Deleted John Doe; also deleted 2 events, ")
     _rows(qtbot, tab, 0)
     assert box.standardButtons() == QMessageBox.StandardButton.Cancel
+
+
+def test_enter_in_the_delete_preview_cancels(qtbot, tab, session, world):
+    people, _events = world
+    browser, model = tab.browser, tab.browser.model
+    browser.grid.setCurrentIndex(model.index(0, 0))
+    browser.grid.setFocus()
+    qtbot.keyClick(browser.grid, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: getattr(browser, "delete_preview", None) is not None, timeout=5000)
+    box = browser.delete_preview
+    qtbot.waitUntil(box.isVisible, timeout=3000)
+    with qtbot.waitSignal(box.finished, timeout=3000):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.clickedButton() is box.button(QMessageBox.StandardButton.Cancel)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(User)) == 30
+    assert not browser.status.text().startswith("Deleted")
 
 
 def test_console_refuses_writes_and_shows_results_in_the_grid(qtbot, qtmodeltester, tab):

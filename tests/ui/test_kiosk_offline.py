@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 from app.outcomes import Outcome
 from db.engine import sqlite_url
 from db.session import make_session_factory
-from tests.conftest import postgres_base_url
+from tests.conftest import postgres_base_url, unreachable_postgres_url
 from tests.ui.kiosk_support import close_door, open_door, scan
 from ui.kiosk.banner import BannerState
 
@@ -22,7 +22,7 @@ def dead_engine(backend, tmp_path):
     if backend == "sqlite":
         engine = create_engine(sqlite_url(tmp_path / "unplugged-drive" / "credopass.db"))
     else:
-        url = postgres_base_url().set(host="127.0.0.1", port=1)
+        url = unreachable_postgres_url(postgres_base_url())
         engine = create_engine(url, connect_args={"connect_timeout": 2})
     yield engine
     engine.dispose()

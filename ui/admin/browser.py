@@ -7,7 +7,6 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -30,20 +29,6 @@ from ui.admin.row_form import RowForm
 from ui.admin.sources import TableSource
 from ui.admin.table_model import AdminTableModel
 from ui.worker import describe_error
-
-
-class BrowserGrid(LazyGrid):
-    # emitted when a foreign-key cell was double-clicked (its index)
-    reference_activated = Signal(object)
-
-    def edit(self, index, trigger=None, event=None):
-        double = trigger == QAbstractItemView.EditTrigger.DoubleClicked
-        if double and index.isValid() and self.model().columns[index.column()].references:
-            emit(self.reference_activated, index)
-            return False
-        if trigger is None:
-            return super().edit(index)
-        return super().edit(index, trigger, event)
 
 
 class TableBrowser(QWidget):
@@ -81,12 +66,14 @@ class TableBrowser(QWidget):
         self.model.rowsRemoved.connect(lambda *_: self._show_count())
         self.model.modelReset.connect(self._show_count)
         self.model.load_failed.connect(self._on_model_load_failed)
-        self.grid = BrowserGrid()
+        # Double-click edits every cell, a foreign key with its picker; following a link is an
+        # explicit action (Ctrl+Enter, or "Open referenced row" in the context menu), so that
+        # an edit never turns into a jump to another table.
+        self.grid = LazyGrid()
         self.grid.setModel(self.model)
         self.grid.setItemDelegate(CellDelegate(worker, self.grid))
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(self._on_grid_context_menu)
-        self.grid.reference_activated.connect(self._on_grid_reference_activated)
         QShortcut(QKeySequence.StandardKey.Copy, self.grid, self.copy_current)
 
         self.add_button = QPushButton("Add row…")
@@ -134,6 +121,7 @@ class TableBrowser(QWidget):
             QKeySequence("Ctrl+N"): self._on_add_clicked,
             QKeySequence("Ctrl+D"): self._on_duplicate_clicked,
             QKeySequence(Qt.Key.Key_Delete): self._on_delete_clicked,
+            QKeySequence("Ctrl+Return"): self.open_current_reference,
         }
         for key, slot in keys.items():
             shortcut = QShortcut(key, self, slot)
@@ -231,8 +219,10 @@ class TableBrowser(QWidget):
 
     # -- navigation -----------------------------------------------------------------------------
 
-    def _on_grid_reference_activated(self, index) -> None:
-        self.open_reference(index.row(), index.column())
+    def open_current_reference(self) -> bool:
+        """Open the row the current foreign-key cell points at (Ctrl+Enter)."""
+        index = self.grid.currentIndex()
+        return index.isValid() and self.open_reference(index.row(), index.column())
 
     def open_reference(self, row: int, column: int) -> bool:
         values = self.model.row_values(row)
@@ -266,7 +256,9 @@ class TableBrowser(QWidget):
         if values is None:
             return menu
         if info.references and values[column] is not None:
-            menu.addAction("Open referenced row", lambda: self.open_reference(row, column))
+            menu.addAction(
+                "Open referenced row (Ctrl+Enter)", lambda: self.open_reference(row, column)
+            )
         links = related_links(self.view.table, values)
         if links:
             related = menu.addMenu("Show related")
@@ -387,6 +379,12 @@ class TableBrowser(QWidget):
         )
         box.setObjectName("deletePreview")
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        # Enter must never delete: Cancel is the default (and Esc's) button, Delete needs a click
+        # or Tab then Space.
+        delete.setAutoDefault(False)
+        cancel = box.button(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
         self.delete_preview = box
         box.finished.connect(
             lambda _r: (
@@ -404,7 +402,7 @@ class TableBrowser(QWidget):
         )
 
     def _on_deleted(self, preview) -> None:
-        message = preview.message.replace("Deleting", "Deleted", 1).replace(" deletes", " deleted")
+        message = preview.result_message
         self.status.setText(message)
         self.model.refresh_pages(recount=True)
         emit(self.rows_written, message)

