@@ -124,6 +124,10 @@ def test_retention_and_loyalty_json_keys(cli, sessions):
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli, argv, words):
-    code, _out, err = cli(*argv)
+    code, out, err = cli(*argv)
     assert code == 2
-    assert words in err and len(err.strip().splitlines()) == 1
+    if "--json" in argv:  # with --json every error is one JSON object on standard output
+        error = json.loads(out)
+        assert error["outcome"] == "error" and words in error["message"]
+    else:
+        assert words in err and len(err.strip().splitlines()) == 1
