@@ -187,11 +187,28 @@ class CheckInScreen(QWidget):
     # -- events and headcount ---------------------------------------------------------------------
 
     def _on_controller_events_loaded(self, events: list, default) -> None:
-        keep = self.event.id if self.event else None
+        # Loaded every few seconds (the live picker): the greeter's event is kept, in its
+        # latest form (an organizer may have renamed or moved it), unless it left the door.
+        previous = self.event
+        kept = next((e for e in events if previous and e.id == previous.id), None)
+        changed = events != self.events
         self.events = events
         self.event_bar.set_events(events)
-        self._choose_event(next((e for e in events if e.id == keep), None) or default)
-        self.events_changed.emit(events)
+        if previous is not None and kept is None:
+            self._choose_event(None)
+            self._say(
+                BannerState.REFUSAL,
+                f"{previous.name} is closed at the door",
+                "It was closed, cancelled or moved. Choose an event in the list above.",
+                sticky=True,
+            )
+        elif kept is not None:
+            if kept != previous:
+                self._choose_event(kept)
+        else:
+            self._choose_event(default)
+        if changed:
+            self.events_changed.emit(events)
 
     def _on_controller_undo_window_loaded(self, seconds: int) -> None:
         if self._undo_from_setting:
@@ -229,8 +246,9 @@ class CheckInScreen(QWidget):
             self.event_bar.show_headcount(count)
 
     def _on_refresh_timer_timeout(self) -> None:
-        if not self.events or not self.controller.reachable:
-            self.controller.load_events()
+        # Every tick: events published, started, closed or edited anywhere (the Events tab,
+        # another station, the web service) reach the picker within REFRESH_MS.
+        self.controller.load_events()
         if self.event is not None:
             self.controller.refresh_headcount(self.event.id)
 
@@ -325,6 +343,8 @@ class CheckInScreen(QWidget):
     def _on_input_return_pressed(self) -> None:
         text = self.input.text().strip()
         if not text:
+            if self.undo.is_asking():  # Enter confirms the undo question (Esc cancels it)
+                self.undo.confirm()
             return
         code = scan_code(text)
         if code is not None:
@@ -398,6 +418,10 @@ class CheckInScreen(QWidget):
         self.banner.show_result(state, title, detail, sticky=sticky)
         self.message_shown.emit(title)
         self.refocus()
+        if state is BannerState.REFUSAL:
+            # What was typed stays to be corrected, but selected: the next scan replaces it
+            # instead of being appended to it.
+            self.input.selectAll()
 
     def _on_controller_reachability_changed(self, reachable: bool, reason: str) -> None:
         self.status_line.set_connected(reachable, reason)
