@@ -65,3 +65,15 @@ def test_walk_in_focus_goes_to_the_first_bad_field_and_messages_go_when_fixed(qt
     qtbot.keyClicks(dialog.edits["last_name"], "Lopez")
     assert dialog.error_labels["last_name"].isHidden()
     dialog.reject()
+
+
+def test_check_out_mode_shows_on_the_screen_itself(qtbot, door):
+    screen = door.screen
+    assert screen.checkout_band.isHidden()
+    qtbot.mouseClick(screen.checkout_toggle, Qt.MouseButton.LeftButton)
+    assert screen.checkout_band.isVisible() and "CHECK-OUT" in screen.checkout_band.text()
+    assert screen.banner.title.startswith("Check-out: scan a pass")
+    screen.grab().save("/tmp/door_checkout.png")
+    qtbot.mouseClick(screen.checkout_toggle, Qt.MouseButton.LeftButton)
+    assert screen.checkout_band.isHidden()
+    assert screen.banner.title.startswith("Ready")

@@ -186,6 +186,19 @@ def test_f11_in_kiosk_mode_asks_the_pin_to_leave(qtbot, make_window):
     assert open_tab(qtbot, window, "Events") is None
 
 
+def test_f11_still_works_after_a_pin_dialog_was_cancelled(qtbot, make_window):
+    window = make_window(kiosk=True)
+    window.activateWindow()
+    dialog = open_tab(qtbot, window, "Admin")
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=5000)
+    qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.kiosk_mode.lock.dialog is None, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    qtbot.waitUntil(window.checkin_screen.input.hasFocus, timeout=2000)
+    QTest.keyClick(window.checkin_screen.input, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.kiosk_mode.lock.dialog is not None, timeout=2000)
+
+
 def test_gate_survives_a_tab_widget_swap(qtbot, make_window):
     # The Admin owner replaces the placeholder with the real widget: still guarded.
     window = make_window(kiosk=True)

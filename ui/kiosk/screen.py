@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QLabel,
     QListView,
     QPushButton,
     QVBoxLayout,
@@ -158,7 +159,19 @@ class CheckInScreen(QWidget):
 
         self.status_line = StatusLine(location, station)
 
+        # Check-out mode must be visible on the screen itself, not only on its button: a
+        # greeter coming back to the desk would otherwise check people out by mistake.
+        self.checkout_band = QLabel("CHECK-OUT MODE · scans check people OUT")
+        self.checkout_band.setObjectName("kioskCheckoutBand")
+        self.checkout_band.setAccessibleName("Check-out mode is on")
+        self.checkout_band.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.checkout_band.setStyleSheet(
+            "background: #b45309; color: white; font-weight: bold; padding: 6px;"
+        )
+        self.checkout_band.setVisible(False)
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.checkout_band)
         layout.addWidget(self.event_bar)
         layout.addWidget(self.input)
         layout.addWidget(self.results_view)
@@ -262,7 +275,9 @@ class CheckInScreen(QWidget):
                 "Choose an event", "Pick the event in the list above to start."
             )
         elif self.checkout_mode:
-            self.banner.set_ready_text("Check-out: scan a pass", f"{self.event.name}")
+            self.banner.set_ready_text(
+                "Check-out: scan a pass to check someone out", f"Leaving {self.event.name}"
+            )
         else:
             self.banner.set_ready_text("Ready: scan a pass or type a name", self.event.name)
 
@@ -444,6 +459,7 @@ class CheckInScreen(QWidget):
         self.checkout_toggle.setText("⇄ Check-out mode: ON" if on else "⇄ Check-out mode")
         self.walk_in_button.setEnabled(not on)
         self.setProperty("checkout", on)
+        self.checkout_band.setVisible(on)
         self._update_ready_text()
         self.banner.show_ready()
         self.refocus()
