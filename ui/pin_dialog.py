@@ -100,16 +100,21 @@ class PinDialog(QDialog):
     def show_set_pin(self, text: str) -> None:
         """Ask for a first PIN, twice (kiosk mode with no PIN yet)."""
         self.setting_pin = True
+        self._reason = self.reason_label.text()
+        self.reason_label.setText(text)  # stays up while errors come and go below
+        self.pin_edit.setPlaceholderText("New PIN (4 to 12 digits)")
         self.setWindowTitle("Set the admin PIN")
         self.ok_button.setText("Set PIN")
         self.ok_button.setAccessibleName("Set PIN")
         self.again_edit.setVisible(True)
         self.again_edit.clear()
-        self.show_message(text)
+        self.show_message("Type the new PIN in both fields and press Enter.")
 
     def show_unlock(self, text: str) -> None:
         """Back to asking for the PIN (after a first one was set)."""
         self.setting_pin = False
+        self.reason_label.setText(getattr(self, "_reason", self.reason_label.text()))
+        self.pin_edit.setPlaceholderText("PIN")
         self.setWindowTitle("Admin PIN")
         self.ok_button.setText("Unlock")
         self.ok_button.setAccessibleName("Unlock")

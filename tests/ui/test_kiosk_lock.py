@@ -101,7 +101,7 @@ def test_without_a_pin_the_kiosk_admin_tab_offers_to_set_one_then_asks_it(qtbot,
     qtbot.waitUntil(window.kiosk_mode.pin_hint.isVisible, timeout=5000)
     dialog = open_tab(qtbot, window, "Admin")
     qtbot.waitUntil(lambda: dialog.again_edit.isVisible(), timeout=5000)
-    assert "Choose one now" in dialog.message_label.text() and dialog.ok_button.text() == "Set PIN"
+    assert "Choose one now" in dialog.reason_label.text() and dialog.ok_button.text() == "Set PIN"
     set_new_pin(qtbot, dialog, "12", "12")
     assert "4 to 12 digits" in dialog.message_label.text()
     set_new_pin(qtbot, dialog, "1357", "1358")
