@@ -36,7 +36,6 @@ from app.door import (
     admit,
     attendance_row,
     clock,
-    closed_message,
 )
 from app.identify import identify
 from app.outcomes import CheckInResult, Outcome
@@ -44,7 +43,6 @@ from db.models import Attendance, Loyalty
 
 __all__ = ["OPEN_STATUSES", "check_in", "check_out", "register", "undo_check_in"]
 
-REGISTRATION_CLOSED = ("completed", "cancelled")
 ACTION_CHECK_OUT = "check_out"
 ACTION_REGISTER = "register"
 ACTION_UNDO = "undo"
@@ -61,15 +59,20 @@ def check_in(
     station: str,
     method: str,
     now: datetime | None = None,
+    late: bool = False,
 ) -> CheckInResult:
-    """Admit a patron: flip a registration to attended, or add a row for a walk-in."""
-    door = Door(session, station, method, now, ACTION_CHECK_IN)
+    """Admit a patron: flip a registration to attended, or add a row for a walk-in.
+
+    Refused (event_not_open) outside the event's door window (app.door_window) unless `late`:
+    a supervisor recording an attendance after the door closed; the audit row says so."""
+    door = Door(session, station, method, now, ACTION_CHECK_IN, late=late)
     event = door.lock_event(event_id)
     if event is None:
         return door.event_not_found(event_id, code_or_patron_id)
     found = door.identify_at(event, code_or_patron_id)
     if found is None:
-        return door.patron_not_found(event, code_or_patron_id)
+        shut = door.refuse_if_shut(event, code=code_or_patron_id)
+        return shut or door.patron_not_found(event, code_or_patron_id)
     patron, row = found
     return admit(door, event, patron, row=row)
 
@@ -82,13 +85,17 @@ def check_out(
     station: str,
     method: str,
     now: datetime | None = None,
+    late: bool = False,
 ) -> CheckInResult:
-    """Record that a checked-in patron left (allowed whatever the event's status)."""
-    door = Door(session, station, method, now, ACTION_CHECK_OUT)
+    """Record that a checked-in patron left (within the door window, or `late`)."""
+    door = Door(session, station, method, now, ACTION_CHECK_OUT, late=late)
     event = door.lock_event(event_id)
     if event is None:
         return door.event_not_found(event_id, code_or_patron_id)
     patron = identify(session, code_or_patron_id)
+    shut = door.refuse_if_shut(event, patron, code_or_patron_id)
+    if shut is not None:
+        return shut
     if patron is None:
         return door.patron_not_found(event, code_or_patron_id)
     row = attendance_row(session, event.id, patron.id)
@@ -122,17 +129,20 @@ def register(
     station: str,
     method: str,
     now: datetime | None = None,
+    late: bool = False,
 ) -> CheckInResult:
-    """RSVP: an `attended = false` row. Capacity is only enforced at the door, not here."""
-    door = Door(session, station, method, now, ACTION_REGISTER)
+    """RSVP at the door: an `attended = false` row, within the door window (or `late`).
+    Capacity is only enforced at check-in, not here."""
+    door = Door(session, station, method, now, ACTION_REGISTER, late=late)
     event = door.lock_event(event_id)
     if event is None:
         return door.event_not_found(event_id, code_or_patron_id)
     patron = identify(session, code_or_patron_id)
+    shut = door.refuse_if_shut(event, patron, code_or_patron_id)
+    if shut is not None:
+        return shut
     if patron is None:
         return door.patron_not_found(event, code_or_patron_id)
-    if event.status in REGISTRATION_CLOSED:
-        return door.finish(Outcome.EVENT_NOT_OPEN, closed_message(event), event, patron)
     row = attendance_row(session, event.id, patron.id)
     if row is not None:
         state = "checked in to" if row.attended else "registered for"
@@ -160,19 +170,24 @@ def undo_check_in(
     supervisor: bool = False,
     now: datetime | None = None,
     method: str | None = None,
+    late: bool = False,
 ) -> CheckInResult:
     """Take back the latest check-in: the row returns to its previous state (registered, or no
     row for a walk-in) and the award is reversed by a negative ledger row.
 
     A greeter may undo a check-in made at the same station within the undo window (setting
     `undo_window_seconds`); `supervisor=True` may undo any. `method` defaults to "admin" for a
-    supervisor, else "scan".
+    supervisor, else "scan". Outside the door window only a `late` undo is allowed.
     """
-    door = Door(session, station, method or ("admin" if supervisor else "scan"), now, ACTION_UNDO)
+    method = method or ("admin" if supervisor else "scan")
+    door = Door(session, station, method, now, ACTION_UNDO, late=late)
     event = door.lock_event(event_id)
     if event is None:
         return door.event_not_found(event_id, code_or_patron_id)
     patron = identify(session, code_or_patron_id)
+    shut = door.refuse_if_shut(event, patron, code_or_patron_id)
+    if shut is not None:
+        return shut
     if patron is None:
         return door.patron_not_found(event, code_or_patron_id)
     row = attendance_row(session, event.id, patron.id)

@@ -19,14 +19,16 @@ from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from app import audit, loyalty
+from app import audit, loyalty, settings
+from app.door_window import OPEN_STATUSES, DoorWindow
 from app.event_lookup import parse_uuid
 from app.identify import loggable_code, patron_key
 from app.outcomes import CheckInResult, EventRef, Outcome, PatronRef
 from db.models import Attendance, Event, User
 from db.types import new_id, utcnow
 
-OPEN_STATUSES = ("scheduled", "ongoing")
+__all__ = ["OPEN_STATUSES", "Door", "DoorEvent", "admit"]
+
 ACTION_CHECK_IN = "check_in"
 
 _EVENTS = Event.__table__
@@ -35,8 +37,19 @@ _USERS = User.__table__
 # PostgreSQL: FOR UPDATE makes two kiosks take turns at the same event, so capacity and the
 # (event, patron) row are decided by one of them at a time. SQLite ignores it: the unit of
 # work's BEGIN IMMEDIATE already serialises writers.
+# The two door margins come in the same statement (scalar subqueries on settings): the door
+# window costs no extra round trip per scan.
 _LOCK_EVENT = (
-    select(_EVENTS.c.id, _EVENTS.c.name, _EVENTS.c.status, _EVENTS.c.capacity)
+    select(
+        _EVENTS.c.id,
+        _EVENTS.c.name,
+        _EVENTS.c.status,
+        _EVENTS.c.capacity,
+        _EVENTS.c.startTime,
+        _EVENTS.c.endTime,
+        settings.stored_value(settings.DOOR_OPENS_MINUTES_BEFORE),
+        settings.stored_value(settings.DOOR_CLOSES_MINUTES_AFTER),
+    )
     .where(_EVENTS.c.id == bindparam("event_id"))
     .with_for_update()
 )
@@ -78,6 +91,25 @@ class DoorEvent(NamedTuple):
     name: str
     status: str
     capacity: int | None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    before_minutes: int = 120
+    after_minutes: int = 120
+
+    @property
+    def window(self) -> DoorWindow:
+        return DoorWindow(
+            self.name,
+            self.status,
+            self.start_time,
+            self.end_time,
+            self.before_minutes,
+            self.after_minutes,
+        )
+
+    def shut_message(self, now: datetime) -> str | None:
+        """Why the door is shut for this event at `now`; None when it is open."""
+        return self.window.refusal(now)
 
 
 class AttendanceState(NamedTuple):
@@ -123,8 +155,9 @@ def admit(
             balance=balance,
         )
 
-    if event.status not in OPEN_STATUSES:
-        return done(Outcome.EVENT_NOT_OPEN, closed_message(event))
+    shut = door.shut_message(event)
+    if shut is not None:
+        return done(Outcome.EVENT_NOT_OPEN, shut)
     if row is not None and row.attended:
         if row.check_out_time is None:
             when = clock(row.check_in_time, door.now) if row.check_in_time else "an earlier time"
@@ -165,12 +198,38 @@ class Door:
     Shared with app.walk_in; not meant for other callers.
     """
 
-    def __init__(self, session: Session, station: str, method: str, now, action: str):
+    def __init__(
+        self, session: Session, station: str, method: str, now, action: str, *, late=False
+    ):
         self.session = session
         self.station = audit.clean_station(station)
         self.method = audit.check_method(method)
         self.now = aware_now(now)
         self.action = action
+        # A supervisor recording an attendance outside the door window (Events tab, CLI --late):
+        # the window does not apply, a cancelled event still refuses, and the audit row of an
+        # action the window would have refused says `"late": true`.
+        self.late = late
+        self._late_used = False
+
+    def shut_message(self, event: DoorEvent) -> str | None:
+        """Why this action may not happen at `event` now (outside its door window)."""
+        shut = event.shut_message(self.now)
+        if shut is None or not self.late:
+            return shut
+        if event.status == "cancelled":
+            return shut
+        self._late_used = True
+        return None
+
+    def refuse_if_shut(self, event: DoorEvent, patron=None, code=None) -> CheckInResult | None:
+        """The event_not_open refusal of an action outside the door window, or None."""
+        shut = self.shut_message(event)
+        if shut is None:
+            return None
+        if patron is None:
+            return self.refuse_unidentified(event, Outcome.EVENT_NOT_OPEN, shut, code)
+        return self.finish(Outcome.EVENT_NOT_OPEN, shut, event, patron)
 
     def lock_event(self, event_id: uuid.UUID | str) -> DoorEvent | None:
         key = event_id if isinstance(event_id, uuid.UUID) else parse_uuid(str(event_id or ""))
@@ -178,7 +237,11 @@ class Door:
             return None
         self.session.flush()  # the door's Core reads must see what the caller left pending
         row = self.session.execute(_LOCK_EVENT, {"event_id": key}).first()
-        return DoorEvent(*row) if row is not None else None
+        if row is None:
+            return None
+        before = settings.typed_value(settings.DOOR_OPENS_MINUTES_BEFORE, row[6])
+        after = settings.typed_value(settings.DOOR_CLOSES_MINUTES_AFTER, row[7])
+        return DoorEvent(*row[:6], before, after)
 
     def identify_at(
         self, event: DoorEvent, code
@@ -248,6 +311,8 @@ class Door:
         )
 
     def _log(self, outcome: Outcome, **fields) -> None:
+        if self._late_used:
+            fields["detail"] = {**(fields.get("detail") or {}), "late": True}
         audit.write(
             self.session,
             station=self.station,
@@ -313,14 +378,6 @@ def _update_attendance(session: Session, row: AttendanceState) -> AttendanceStat
 
 def count_attended(session: Session, event_id: uuid.UUID) -> int:
     return int(session.execute(_COUNT_ATTENDED, {"event_id": event_id}).scalar() or 0)
-
-
-def closed_message(event: DoorEvent) -> str:
-    if event.status == "completed":
-        return f"{event.name} has finished"
-    if event.status == "cancelled":
-        return f"{event.name} was cancelled"
-    return f"{event.name} is not open for check-in yet"
 
 
 def clock(value: datetime, now: datetime | None = None) -> str:

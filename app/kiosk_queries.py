@@ -12,13 +12,17 @@ from datetime import datetime, time, timedelta, tzinfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app import settings
+from app.door_window import OPEN_STATUSES, DoorWindow
 from app.loyalty import tier_for
 from app.masking import display_name, mask_email, mask_phone
 from app.search import search_patrons
 from db.models import Attendance, Event, Loyalty, User, normalize_email
 from db.types import utcnow
 
-OPEN_STATUSES = ("scheduled", "ongoing")
+# The picker offers the events open at the door now and those opening within these hours (a
+# greeter setting up early sees the evening's event), nothing further away.
+PICKER_AHEAD = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,14 @@ class KioskEvent:
     location: str
     capacity: int | None
     today: bool  # happens (at least partly) on the station's local today
+    opens_at: datetime | None = None  # the door window (app.door_window)
+    closes_at: datetime | None = None
+
+    def is_open(self, now: datetime) -> bool:
+        """Open at the door at `now` (the window as loaded; the engine decides at each scan)."""
+        if self.closes_at is None or now > self.closes_at:
+            return False
+        return self.status == "ongoing" or self.opens_at is None or now >= self.opens_at
 
     def is_running(self, now: datetime) -> bool:
         return self.status == "ongoing" or self.start_time <= now < self.end_time
@@ -73,28 +85,44 @@ def local_day_bounds(now: datetime, zone: tzinfo | None = None) -> tuple[datetim
 def open_events(
     session: Session, *, now: datetime | None = None, zone: tzinfo | None = None
 ) -> list[KioskEvent]:
-    """Scheduled and ongoing events: today's first (by start time), then the others.
+    """The events the kiosk's picker offers: open at the door now, or opening within
+    PICKER_AHEAD; today's first (by start time), then the others.
 
     `zone` is the station's time zone (default: the computer's); "today" is its calendar day.
     """
     now = now or utcnow()
     day_start, day_end = local_day_bounds(now, zone)
+    before, after = settings.door_margins(session)
+    # A coarse filter in SQL (the start-time index), the exact window rule below.
+    reach = timedelta(minutes=before) + PICKER_AHEAD
     rows = session.scalars(
-        select(Event).where(Event.status.in_(OPEN_STATUSES)).order_by(Event.start_time, Event.name)
-    ).all()
-    events = [
-        KioskEvent(
-            id=e.id,
-            name=e.name,
-            status=e.status,
-            start_time=e.start_time,
-            end_time=e.end_time,
-            location=e.location,
-            capacity=e.capacity,
-            today=e.start_time < day_end and e.end_time > day_start,
+        select(Event)
+        .where(
+            Event.status.in_(OPEN_STATUSES),
+            Event.end_time >= now - timedelta(minutes=after),
+            or_(Event.status == "ongoing", Event.start_time <= now + reach),
         )
-        for e in rows
-    ]
+        .order_by(Event.start_time, Event.name)
+    ).all()
+    events = []
+    for e in rows:
+        window = DoorWindow(e.name, e.status, e.start_time, e.end_time, before, after)
+        if not (window.is_open(now) or now < window.opens_at <= now + PICKER_AHEAD):
+            continue
+        events.append(
+            KioskEvent(
+                id=e.id,
+                name=e.name,
+                status=e.status,
+                start_time=e.start_time,
+                end_time=e.end_time,
+                location=e.location,
+                capacity=e.capacity,
+                today=e.start_time < day_end and e.end_time > day_start,
+                opens_at=window.opens_at,
+                closes_at=window.closes_at,
+            )
+        )
     return [e for e in events if e.today] + [e for e in events if not e.today]
 
 
@@ -106,7 +134,7 @@ def todays_events(
 
 def default_event(events: list[KioskEvent], now: datetime) -> KioskEvent | None:
     """The event running now, else the next one today that has not ended, else None."""
-    today = [e for e in events if e.today]
+    today = [e for e in events if e.today and e.is_open(now)] or [e for e in events if e.today]
     running = [e for e in today if e.is_running(now)]
     if running:
         return min(running, key=lambda e: e.start_time)

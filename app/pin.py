@@ -128,6 +128,15 @@ def check_admin_pin(session: Session, pin: str) -> PinCheck:
     return PinCheck.OK if pin_matches(pin or "", stored) else PinCheck.WRONG
 
 
+def set_first_pin(session: Session, pin: str) -> bool:
+    """Set the PIN only if none is set yet (another station may have set one meanwhile: then
+    nothing changes and the person is asked for that one). True when this PIN was stored."""
+    if is_pin_set(session):
+        return False
+    set_admin_pin(session, pin)
+    return True
+
+
 def lockout_after(failures: int) -> float:
     """Seconds of lock after `failures` wrong PINs in a row (0 below the fifth)."""
     if failures < MAX_FAILURES:

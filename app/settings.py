@@ -26,6 +26,8 @@ from db.models import Setting
 POINTS_PER_VISIT = "points_per_visit"
 UNDO_WINDOW_SECONDS = "undo_window_seconds"
 POINTS_EXPIRY_DAYS = "points_expiry_days"
+DOOR_OPENS_MINUTES_BEFORE = "door_opens_minutes_before"
+DOOR_CLOSES_MINUTES_AFTER = "door_closes_minutes_after"
 
 _NEVER = "none"
 _TABLE = Setting.__table__
@@ -79,6 +81,18 @@ KNOWN_SETTINGS: dict[str, SettingSpec] = {
             365,
             _parse_optional_days,
             "days until awarded points expire ('none' = never)",
+        ),
+        SettingSpec(
+            DOOR_OPENS_MINUTES_BEFORE,
+            120,
+            _parse_int(0, 10_080),
+            "minutes before an event's start when its door opens (check-in, walk-in...)",
+        ),
+        SettingSpec(
+            DOOR_CLOSES_MINUTES_AFTER,
+            120,
+            _parse_int(0, 10_080),
+            "minutes after an event's end when its door closes",
         ),
     )
 }
@@ -168,3 +182,11 @@ def undo_window_seconds(session: Session) -> int:
 
 def points_expiry_days(session: Session) -> int | None:
     return get_setting(session, POINTS_EXPIRY_DAYS)
+
+
+def door_margins(session: Session) -> tuple[int, int]:
+    """(minutes the door opens before an event's start, minutes it closes after its end)."""
+    return (
+        get_setting(session, DOOR_OPENS_MINUTES_BEFORE),
+        get_setting(session, DOOR_CLOSES_MINUTES_AFTER),
+    )

@@ -20,10 +20,8 @@ from sqlalchemy.orm import Session
 
 from app.door import (
     ACTION_CHECK_IN,
-    OPEN_STATUSES,
     Door,
     admit,
-    closed_message,
     count_attended,
 )
 from app.outcomes import CheckInResult, Outcome
@@ -52,7 +50,7 @@ def walk_in(
         result = admit(door, event, patron, existing_patron=True, detail={"walk_in": "existing"})
         return _say_found(result)
     # Refuse before creating anyone: a closed or full event should not leave a new patron behind.
-    refusal = _refusal_before_creating(session, event)
+    refusal = _refusal_before_creating(session, door, event)
     if refusal is not None:
         return door.refuse_unidentified(event, *refusal, form.email)
     patron, created = _create_or_reuse(session, form)
@@ -70,9 +68,10 @@ def _by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == email)).first()
 
 
-def _refusal_before_creating(session: Session, event) -> tuple[Outcome, str] | None:
-    if event.status not in OPEN_STATUSES:
-        return Outcome.EVENT_NOT_OPEN, closed_message(event)
+def _refusal_before_creating(session: Session, door, event) -> tuple[Outcome, str] | None:
+    shut = door.shut_message(event)
+    if shut is not None:
+        return Outcome.EVENT_NOT_OPEN, shut
     if event.capacity is not None:
         attended = count_attended(session, event.id)
         if attended >= event.capacity:

@@ -11,107 +11,28 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.pin import (
-    PIN_MAX_DIGITS,
     PinAttempts,
     PinCheck,
     attempt_admin_pin,
     is_pin_set,
     read_pin_lock,
+    set_first_pin,
 )
-from ui.kiosk.style import kiosk_style_sheet
+from ui.pin_dialog import PinDialog
 from ui.worker import DbWorker
 
 SET_PIN_HINT = (
-    "No admin PIN is set yet, so this stays locked. A supervisor can set one at a terminal "
-    "with:  credopass admin set-pin"
+    "No admin PIN is set yet. Choose one now (4 to 12 digits, typed twice); it will guard "
+    "leaving kiosk mode, Events and Admin. (At a terminal:  credopass admin set-pin)"
 )
-
-
-class PinDialog(QDialog):
-    """Asks for the admin PIN; the gate decides what a PIN means and calls `show_*` back."""
-
-    # emitted when the person submitted a PIN to check
-    pin_submitted = Signal(str)
-
-    def __init__(self, reason: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("pinDialog")
-        self.setStyleSheet(kiosk_style_sheet())
-        self.setWindowTitle("Admin PIN")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.reason_label = QLabel(reason)
-        self.reason_label.setObjectName("pinReason")
-        self.reason_label.setWordWrap(True)
-        self.pin_edit = QLineEdit()
-        self.pin_edit.setObjectName("pinInput")
-        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_edit.setMaxLength(PIN_MAX_DIGITS)
-        self.pin_edit.setValidator(QRegularExpressionValidator(r"[0-9]*", self.pin_edit))
-        self.pin_edit.setAccessibleName("Admin PIN")
-        self.pin_edit.setPlaceholderText("PIN")
-        self.message_label = QLabel("")
-        self.message_label.setObjectName("pinMessage")
-        self.message_label.setWordWrap(True)
-        self.message_label.setAccessibleName("PIN message")
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Unlock")
-        self.ok_button.setAccessibleName("Unlock")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.reason_label)
-        layout.addWidget(self.pin_edit)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-
-    def _on_buttons_accepted(self) -> None:
-        pin = self.pin_edit.text()
-        if not pin:
-            self.show_message("Type the PIN first.")
-            return
-        self.set_busy(True)
-        self.pin_submitted.emit(pin)
-
-    def set_busy(self, busy: bool) -> None:
-        self.ok_button.setEnabled(not busy)
-        self.pin_edit.setEnabled(not busy)
-        if busy:
-            self.message_label.setText("Checking…")
-            self._fit_text()
-
-    def _fit_text(self) -> None:
-        # A wrapped message can need more lines than the dialog had: grow, never cut it off.
-        needed = self.layout().totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
-
-    def show_message(self, text: str, *, allow_entry: bool = True) -> None:
-        self.message_label.setText(text)
-        self._fit_text()
-        self.ok_button.setEnabled(allow_entry)
-        self.pin_edit.setEnabled(allow_entry)
-        if allow_entry:
-            self.pin_edit.clear()
-            self.pin_edit.setFocus()
+PIN_SET_TEXT = "The admin PIN is set. Type it to unlock."
 
 
 class AdminLock(QObject):
@@ -127,6 +48,8 @@ class AdminLock(QObject):
     locked = Signal()
     # emitted when a PIN dialog is shown (tests and the window use it to find the dialog)
     dialog_opened = Signal(object)
+    # emitted when a PIN dialog closed, granted or not (focus goes back to the window)
+    dialog_closed = Signal()
     # emitted when the database said whether a PIN is set (True/False, as an object)
     pin_presence_known = Signal(object)
 
@@ -171,6 +94,7 @@ class AdminLock(QObject):
         self._on_granted = on_granted
         self.dialog = PinDialog(reason, self._parent_widget)
         self.dialog.pin_submitted.connect(self._on_dialog_pin_submitted)
+        self.dialog.new_pin_submitted.connect(self._on_dialog_new_pin_submitted)
         self.dialog.finished.connect(self._on_dialog_finished)
         self.dialog.set_busy(True)
         self.dialog.open()
@@ -195,7 +119,9 @@ class AdminLock(QObject):
             return
         if not pin_is_set:
             if self.kiosk:
-                self.dialog.show_message(SET_PIN_HINT, allow_entry=False)
+                # Never a window only `kill` can close: the person at the computer sets the
+                # PIN right here, then types it like any supervisor.
+                self.dialog.show_set_pin(SET_PIN_HINT)
             else:
                 self._grant()
             return
@@ -219,6 +145,22 @@ class AdminLock(QObject):
         else:
             self._countdown.stop()
             self.dialog.show_message("Type the admin PIN and press Enter.")
+
+    def _on_dialog_new_pin_submitted(self, pin: str) -> None:
+        self.worker.submit(
+            lambda session: set_first_pin(session, pin),
+            self._on_new_pin_stored,
+            self._on_check_failed,
+        )
+
+    def _on_new_pin_stored(self, stored) -> None:
+        self.pin_presence_known.emit(True)
+        if self.dialog is None:
+            return
+        if stored:
+            self.dialog.show_unlock(PIN_SET_TEXT)
+        else:
+            self.dialog.show_unlock("Another station set the admin PIN meanwhile; type that one.")
 
     def _on_countdown_timeout(self) -> None:
         self._show_ready_or_locked()
@@ -271,6 +213,8 @@ class AdminLock(QObject):
         self.unlocked.emit()
         if callback is not None:
             callback()
+        if dialog is not None:
+            self._give_focus_back()
 
     def _on_dialog_finished(self, _result: int) -> None:
         # Cancelled (or closed): nothing is granted.
@@ -279,6 +223,13 @@ class AdminLock(QObject):
         if self.dialog is not None:
             self.dialog.deleteLater()
             self.dialog = None
+        self._give_focus_back()
+
+    def _give_focus_back(self) -> None:
+        # The window's shortcuts (F11...) only fire while it is active: take activation back
+        # from the closed dialog, and tell the window to put the focus where it belongs.
+        self._parent_widget.window().activateWindow()
+        self.dialog_closed.emit()
 
 
 class TabGate(QObject):

@@ -12,6 +12,7 @@ from db.engine import DatabaseUrlError, resolve_target
 from ui.kiosk.window_mode import show_full_screen
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
+from ui.window_geometry import remember, show_fitted
 
 
 def run_gui(database_url: str | None, *, kiosk: bool = False, station: str | None = None) -> int:
@@ -29,10 +30,11 @@ def run_gui(database_url: str | None, *, kiosk: bool = False, station: str | Non
     if kiosk:
         show_full_screen(window)
     else:
-        window.resize(1280, 800)
-        window.show()
+        show_fitted(window)
     try:
         return app.exec()
     finally:
+        if not window.isFullScreen():
+            remember(window)
         window.shutdown()
         database.dispose()

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.kiosk_mode.lock.pin_presence_known.connect(
             lambda is_set: self.admin_tab.show_pin_missing(not is_set)
         )
+        self.kiosk_mode.lock.dialog_closed.connect(self._on_lock_dialog_closed)
         self.demo_data_loaded.connect(self.checkin_screen.reload_events)
         self.demo_data_loaded.connect(lambda _message: self.events_tab.reload())
 
@@ -91,6 +92,10 @@ class MainWindow(QMainWindow):
         # A door kiosk never offers to write demo rows into what may be the real database.
         if not kiosk:
             self.worker.submit(database_is_empty, self._on_emptiness_checked, write=False)
+
+    def _on_lock_dialog_closed(self) -> None:
+        if self.tabs.currentWidget() is self.checkin_screen:
+            self.checkin_screen.refocus()
 
     def _refresh_search_keys(self) -> None:
         self.worker.submit(

@@ -2,18 +2,21 @@
 .. --last-name .. --email .. [--phone ..]` and `credopass patron show CODE | search QUERY |
 redeem CODE POINTS --reward TEXT`.
 
-EVENT is an event UUID or the exact name of a scheduled/ongoing event; CODE is a patron's pass
-code (UUID) or exact email. Exit 0 for a success or an idempotent repeat, 3 for a refusal,
+EVENT is an event UUID or its name in any case; of several events with that name, the one open
+at the door now (the command says which on standard error). CODE is a patron's pass code (UUID)
+or exact email. Outside an event's door window the door refuses (exit 3); a supervisor records
+a late attendance with `--late` (checkin, checkout, undo), audited as late. Exit 0 for a success or an idempotent repeat, 3 for a refusal,
 2 for a usage or validation error. `--json` prints one object per command.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from app import checkin, loyalty
 from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
-from app.event_lookup import resolve_event
+from app.event_lookup import resolve_door_event
 from app.identify import identify, loggable_code
 from app.outcomes import CheckInResult, Outcome, PatronStatus
 from app.search import MIN_QUERY_LENGTH, search_patrons
@@ -21,11 +24,15 @@ from app.walk_in import walk_in
 from db.session import run_in_transaction
 
 DEFAULT_STATION = "cli"
+_EVENT_HELP = "event id, or its name (the one open at the door now when several share it)"
+_LATE_HELP = (
+    "supervisor: record it although the event's door is not open (after it closed); audited as late"
+)
 
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     door = argparse.ArgumentParser(add_help=False)
-    door.add_argument("event", metavar="EVENT", help="event id, or exact name of an open event")
+    door.add_argument("event", metavar="EVENT", help=_EVENT_HELP)
     door.add_argument("code", metavar="CODE", help="the patron's pass code (id) or email")
     door.add_argument(
         "--station", default=DEFAULT_STATION, metavar="NAME", help="where this happens (log)"
@@ -33,13 +40,15 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     door.add_argument("--json", action="store_true", help="print one JSON object")
 
     actions = (
-        ("checkin", "check a patron in to an event", _door_handler(checkin.check_in)),
-        ("checkout", "check a patron out of an event", _door_handler(checkin.check_out)),
-        ("register", "register (RSVP) a patron for an event", _door_handler(checkin.register)),
+        ("checkin", "check a patron in to an event", checkin.check_in, True),
+        ("checkout", "check a patron out of an event", checkin.check_out, True),
+        ("register", "register (RSVP) a patron for an event", checkin.register, False),
     )
-    for name, help_text, handler in actions:
+    for name, help_text, use_case, may_be_late in actions:
         p = subparsers.add_parser(name, help=help_text, parents=[common, door])
-        p.set_defaults(handler=handler)
+        if may_be_late:
+            p.add_argument("--late", action="store_true", help=_LATE_HELP)
+        p.set_defaults(handler=_door_handler(use_case), late=False)
 
     p = subparsers.add_parser(
         "undo", help="undo the latest check-in of a patron", parents=[common, door]
@@ -49,12 +58,13 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow undoing a check-in from another station or older than the undo window",
     )
+    p.add_argument("--late", action="store_true", help=_LATE_HELP)
     p.set_defaults(handler=cmd_undo)
 
     p = subparsers.add_parser(
         "walkin", help="add a patron at the door and check them in", parents=[common]
     )
-    p.add_argument("event", metavar="EVENT", help="event id, or exact name of an open event")
+    p.add_argument("event", metavar="EVENT", help=_EVENT_HELP)
     p.add_argument("--first-name", required=True, metavar="NAME")
     p.add_argument("--last-name", required=True, metavar="NAME")
     p.add_argument("--email", required=True, metavar="EMAIL")
@@ -92,24 +102,37 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 def _door_handler(use_case):
     def handler(args, context) -> int:
         def action(session):
-            event = resolve_event(session, args.event)
-            return use_case(session, event.id, args.code, station=args.station, method="cli")
+            event = _door_event(session, args)
+            late = {"late": True} if args.late else {}
+            return use_case(
+                session, event.id, args.code, station=args.station, method="cli", **late
+            )
 
         return _report(args, run_in_transaction(context.database().sessions, action))
 
     return handler
 
 
+def _door_event(session, args):
+    """The event EVENT means at the door now; says which on stderr when several share the name
+    (stderr, so that --json still prints exactly one object on stdout)."""
+    choice = resolve_door_event(session, args.event, late=getattr(args, "late", False))
+    if choice.note:
+        print(choice.note, file=sys.stderr)
+    return choice.event
+
+
 def cmd_undo(args, context) -> int:
     def action(session):
-        event = resolve_event(session, args.event)
+        event = _door_event(session, args)
         return checkin.undo_check_in(
             session,
             event.id,
             args.code,
             station=args.station,
-            supervisor=args.supervisor,
+            supervisor=args.supervisor or args.late,
             method="cli",
+            late=args.late,
         )
 
     return _report(args, run_in_transaction(context.database().sessions, action))
@@ -117,7 +140,7 @@ def cmd_undo(args, context) -> int:
 
 def cmd_walk_in(args, context) -> int:
     def action(session):
-        event = resolve_event(session, args.event)
+        event = _door_event(session, args)
         return walk_in(
             session,
             event.id,

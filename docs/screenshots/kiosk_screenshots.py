@@ -42,7 +42,7 @@ def settle(ms=300) -> None:
 
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    width, height = map(int, (sys.argv[2] if len(sys.argv) > 2 else "1280x800").split("x"))
+    width, height = map(int, (sys.argv[2] if len(sys.argv) > 2 else "1024x768").split("x"))
     app = QApplication(sys.argv[:1])
     apply_theme(app)
     folder = Path(tempfile.mkdtemp())
@@ -96,11 +96,17 @@ def main() -> int:
     wait_until(lambda: len(shown) == 3)
     settle()
     window.grab().save(str(out / "kiosk-refused.png"))
+
+    # Check-out mode: the band across the top and the banner's own wording.
+    QTest.keyClick(screen.input, "\x1b")
+    screen.checkout_toggle.click()
+    settle()
+    window.grab().save(str(out / "kiosk-checkout.png"))
     QTimer.singleShot(0, app.quit)
     window.kiosk_mode.kiosk = False
     window.shutdown()
     database.dispose()
-    print(f"saved 4 screenshots in {out}")
+    print(f"saved 5 screenshots in {out}")
     return 0
 
 

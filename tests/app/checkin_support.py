@@ -24,15 +24,19 @@ def make_patron(session, first="Jane", last="Doe", email=None, phone=None) -> Us
     return patron
 
 
-def make_event(session, host=None, name="Sunday Service", status="scheduled", capacity=None):
+def make_event(
+    session, host=None, name="Sunday Service", status="scheduled", capacity=None, start=T0
+):
+    """An event of two hours from `start` (T0 by default; a test without a clock of its own
+    passes `utcnow()` so that the door window is open now)."""
     host = host or make_patron(
         session, "Host", "Person", email=f"host-{uuid.uuid4().hex[:12]}@example.com"
     )
     event = Event(
         name=name,
         status=status,
-        start_time=T0,
-        end_time=T0 + timedelta(hours=2),
+        start_time=start,
+        end_time=start + timedelta(hours=2),
         location="Main hall",
         capacity=capacity,
         host_id=host.id,

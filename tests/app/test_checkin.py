@@ -81,7 +81,7 @@ def test_re_entry_keeps_first_time_and_gives_no_points(session):
 
 def test_only_scheduled_and_ongoing_events_admit(session):
     messages = {
-        "draft": "Sunday Service is not open for check-in yet",
+        "draft": "Sunday Service is not published yet, so it is not open at the door",
         "completed": "Sunday Service has finished",
         "cancelled": "Sunday Service was cancelled",
         "scheduled": "Welcome, Jane!",
@@ -217,13 +217,17 @@ def test_check_out_is_never_before_check_in(session):
     assert out.check_out_time == T0
 
 
-def test_check_out_works_after_the_event_closed(session):
+def test_check_out_after_the_event_closed_is_late_only(session):
     event = make_event(session)
     jane = make_patron(session)
     check_in(session, event.id, jane.id, now=T0, **DOOR)
     event.status = "completed"
     session.flush()
-    assert check_out(session, event.id, jane.id, now=T0, **DOOR).outcome is Outcome.CHECKED_OUT
+    refused = check_out(session, event.id, jane.id, now=T0, **DOOR)
+    assert refused.outcome is Outcome.EVENT_NOT_OPEN
+    assert refused.message == "Sunday Service has finished"
+    late = check_out(session, event.id, jane.id, now=T0, late=True, **DOOR)
+    assert late.outcome is Outcome.CHECKED_OUT
 
 
 # -- registration -------------------------------------------------------------------------------

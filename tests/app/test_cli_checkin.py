@@ -5,19 +5,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from app.audit import detail_of
 from app.cli import main
-from tests.app.checkin_support import make_event, make_patron
+from db.types import utcnow
+from tests.app.checkin_support import audit_rows, make_event, make_patron
 
 
 @pytest.fixture
 def door(sessions, database_url_text):
     """A committed event (capacity 2) and three patrons, plus a runner for the CLI."""
     with sessions() as session:
-        event = make_event(session, capacity=2)
+        event = make_event(session, start=utcnow(), capacity=2)
         jane = make_patron(session, "Jane", "Doe", email="jane@example.com")
         bob = make_patron(session, "Bob", "Roe", email="bob@example.com")
         ann = make_patron(session, "Ann", "Lee", email="ann@example.com")
@@ -112,7 +115,7 @@ def test_human_output(capsys, database_url_text, door):
 
 def test_usage_and_validation_errors_exit_2(capsys, database_url_text, door):
     cases = [
-        (["checkin", "No Such Event", "jane@example.com"], "No scheduled or ongoing event"),
+        (["checkin", "No Such Event", "jane@example.com"], "No event is called"),
         (["checkin", "Sunday Service"], "required: CODE"),
         (["checkin", "Sunday Service", "x", "--station", " "], "station"),
         (["undo", "00000000-0000-4000-8000-000000000000", "x"], "No event has the id"),
@@ -126,10 +129,63 @@ def test_usage_and_validation_errors_exit_2(capsys, database_url_text, door):
 
 def test_ambiguous_event_name_lists_candidates(capsys, sessions, database_url_text, door):
     with sessions() as session:
-        make_event(session, name="Sunday Service")
+        make_event(session, start=utcnow(), name="Sunday Service")
         session.commit()
     code, _, err = run(capsys, database_url_text, "checkin", "Sunday Service", "jane@example.com")
-    assert code == 2 and "2 events are called 'Sunday Service'" in err
+    assert code == 2 and "2 events open at the door now are called 'Sunday Service'" in err
+
+
+def test_a_weekly_series_name_picks_the_event_open_now(capsys, sessions, database_url_text, door):
+    with sessions() as session:
+        for weeks in (-2, -1, 1):
+            make_event(session, start=utcnow() + timedelta(weeks=weeks), name="Sunday Service")
+        session.commit()
+    code, out, err = run(capsys, database_url_text, "checkin", "SUNDAY service", "jane@example.com")
+    assert code == 0 and out.startswith("checked_in: Welcome, Jane!")
+    assert "4 events are called Sunday Service: using" in err and "open at the door now" in err
+    code, data = run_json_with_note(capsys, database_url_text, "checkin", "sunday service", "bob")
+    assert data["event"]["id"] == door["event"]
+
+
+def run_json_with_note(capsys, url, *argv):
+    code, out, err = run(capsys, url, *argv, "--json")
+    assert len(out.strip().splitlines()) == 1 and "using" in err
+    return code, json.loads(out)
+
+
+def test_outside_the_door_window_refused_unless_late(capsys, sessions, database_url_text):
+    with sessions() as session:
+        event = make_event(session, start=utcnow() - timedelta(days=2), name="Old Service")
+        make_patron(session, "Jane", "Doe", email="jane@example.com")
+        session.commit()
+        event_id = event.id
+    code, out, _ = run(capsys, database_url_text, "checkin", "old service", "jane@example.com")
+    assert code == 3 and out.startswith("event_not_open: Old Service closed on ")
+    code, data = run_json(
+        capsys, database_url_text, "checkin", "Old Service", "jane@example.com", "--late"
+    )
+    assert code == 0 and data["outcome"] == "checked_in"
+    with sessions() as session:
+        (entry,) = audit_rows(session, action="check_in", event_id=event_id, outcome="checked_in")
+        assert detail_of(entry)["late"] is True
+
+
+def test_settings_command_shows_and_changes_the_door_margins(capsys, sessions, database_url_text):
+    code, out, err = run(capsys, database_url_text, "settings")
+    assert code == 0, err
+    assert "door_opens_minutes_before = 120" in out
+    code, data = run_json(
+        capsys, database_url_text, "settings", "set", "door_closes_minutes_after", "45"
+    )
+    assert code == 0 and data["settings"][0]["value"] == "45"
+    code, data = run_json(capsys, database_url_text, "settings", "get", "door_closes_minutes_after")
+    assert data["settings"][0]["value"] == "45"
+    code, _, err = run(
+        capsys, database_url_text, "settings", "set", "door_closes_minutes_after", "-1"
+    )
+    assert code == 2 and "must be between" in err
+    code, _, err = run(capsys, database_url_text, "settings", "get", "nonsense")
+    assert code == 2 and "Unknown setting" in err
 
 
 def test_real_entry_point(database_url_text, door):

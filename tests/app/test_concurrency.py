@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select
 
 from db.models import Attendance, Loyalty, User
+from db.types import utcnow
 from tests.app.checkin_support import count, make_event, make_patron
 from tests.app.concurrency_worker import door_worker, process_main, walk_in_worker
 
@@ -26,11 +27,11 @@ CAPACITY = 20
 
 def _setup(sessions):
     with sessions() as session:
-        crowded = make_event(session, name="Crowded", capacity=CAPACITY)
-        single = make_event(session, name="Single")
+        crowded = make_event(session, start=utcnow(), name="Crowded", capacity=CAPACITY)
+        single = make_event(session, start=utcnow(), name="Single")
         patrons = [make_patron(session, "P", f"N{i}") for i in range(PATRONS)]
         lone = make_patron(session, "Lone", "Patron")
-        rehearsal = make_event(session, name="Rehearsal")
+        rehearsal = make_event(session, start=utcnow(), name="Rehearsal")
         session.commit()
         warm_up = (str(rehearsal.id), str(lone.id))
         codes = [str(p.id) for p in patrons]
@@ -123,7 +124,9 @@ def test_simultaneous_walk_ins_with_one_email_make_one_patron(sessions, database
     # Different events, so the event locks do not serialise them: the users.email UNIQUE
     # constraint decides, and the losers must reuse the winner's patron instead of failing.
     with sessions() as session:
-        event_ids = [str(make_event(session, name=f"Room {i}").id) for i in range(8)]
+        event_ids = [
+            str(make_event(session, start=utcnow(), name=f"Room {i}").id) for i in range(8)
+        ]
         session.commit()
     barrier = threading.Barrier(len(event_ids))
     with ThreadPoolExecutor(len(event_ids)) as pool:

@@ -43,8 +43,9 @@ def test_exact_name_of_open_event(session, host):
     make_event(session, host, "Sunday Service", status="completed", days=-7)
     current = make_event(session, host, "Sunday Service")
     assert resolve_event(session, "Sunday Service").id == current.id
+    assert resolve_event(session, "sunday SERVICE").id == current.id
     with pytest.raises(ValidationError, match="No scheduled or ongoing event"):
-        resolve_event(session, "sunday service")
+        resolve_event(session, "sunday")
 
 
 def test_ambiguous_name_lists_candidates(session, host):

@@ -55,16 +55,33 @@ def test_todays_open_events_first_and_closed_ones_left_out(session, host):
     )
     session.flush()
     events = open_events(session, now=NOW, zone=UTC)
-    assert [e.name for e in events] == [
-        "Morning service",
-        "Evening prayer",
-        "Yesterday",
-        "Next week",
-    ]
-    assert [e.today for e in events] == [True, True, False, False]
+    assert [e.name for e in events] == ["Morning service", "Evening prayer"]
+    assert [e.today for e in events] == [True, True]
     today = todays_events(session, now=NOW, zone=UTC)
     assert [e.name for e in today] == ["Morning service", "Evening prayer"]
     assert default_event(events, NOW).name == "Morning service"
+
+
+def test_the_picker_offers_events_open_at_the_door_or_opening_within_hours(session, host):
+    # Issue 10: a January event left *scheduled* is no longer offered in December, nor one
+    # next week; one whose door opens within PICKER_AHEAD is, with its opening time.
+    session.add_all(
+        [
+            _event(host, "Last January", "scheduled", datetime(2026, 1, 11, 10, tzinfo=UTC)),
+            _event(host, "Ended 90 min ago", "scheduled", NOW - timedelta(hours=3.5), hours=2),
+            _event(host, "Ended 3 h ago", "scheduled", NOW - timedelta(hours=5), hours=2),
+            _event(host, "Opens in 11 h", "scheduled", NOW + timedelta(hours=13)),
+            _event(host, "Opens in 13 h", "scheduled", NOW + timedelta(hours=15)),
+            _event(host, "Started early", "ongoing", NOW + timedelta(hours=20)),
+        ]
+    )
+    session.flush()
+    events = {e.name: e for e in open_events(session, now=NOW, zone=UTC)}
+    assert set(events) == {"Ended 90 min ago", "Opens in 11 h", "Started early"}
+    assert events["Ended 90 min ago"].is_open(NOW)
+    assert not events["Opens in 11 h"].is_open(NOW)
+    assert events["Opens in 11 h"].opens_at == NOW + timedelta(hours=11)
+    assert events["Started early"].is_open(NOW)
 
 
 def test_default_is_next_today_when_nothing_runs(session, host):
@@ -87,11 +104,9 @@ def test_today_follows_the_station_time_zone(session, host):
         _event(host, "Night", "scheduled", datetime(2026, 3, 8, 23, 30, tzinfo=UTC), hours=0.25)
     )
     session.flush()
-    morning_9th_berlin = datetime(2026, 3, 9, 8, 0, tzinfo=BERLIN)
-    assert [e.name for e in todays_events(session, now=morning_9th_berlin, zone=BERLIN)] == [
-        "Night"
-    ]
-    assert todays_events(session, now=morning_9th_berlin, zone=UTC) == []
+    evening_8th = datetime(2026, 3, 8, 22, 30, tzinfo=UTC)  # 23:30 in Berlin, still the 8th
+    assert [e.name for e in todays_events(session, now=evening_8th, zone=UTC)] == ["Night"]
+    assert todays_events(session, now=evening_8th, zone=BERLIN) == []
 
 
 def test_local_day_bounds():

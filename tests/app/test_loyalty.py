@@ -151,7 +151,7 @@ def test_patron_status(session):
     jane = make_patron(session)
     add_points(session, jane, 495)
     for i in range(7):
-        event = make_event(session, name=f"Service {i}")
+        event = make_event(session, name=f"Service {i}", start=T0 + timedelta(i))
         check_in(session, event.id, jane.id, station="s", method="scan", now=T0 + timedelta(i))
     status = loyalty.patron_status(session, jane.id, now=T0 + timedelta(days=10))
     assert status.balance == 565 and status.tier == "gold"

@@ -88,6 +88,18 @@ def test_each_rule_shows_its_message_next_to_its_field(qtbot, worker, sessions):
     assert dialog.isVisible()
     with sessions() as s:
         assert s.scalars(select(Event)).all() == []
+    # Focus on the first field in error; each message goes as soon as its field is right.
+    assert dialog.name.hasFocus()
+    dialog.name.clear()
+    qtbot.keyClicks(dialog.name, "Choir")
+    assert dialog.errors["name"].isHidden()
+    qtbot.keyClicks(dialog.location, "Hall")
+    assert dialog.errors["location"].isHidden()
+    set_local(dialog.end, 2027, 1, 10, 12, 0)
+    assert dialog.errors["end_time"].isHidden()
+    assert not dialog.errors["capacity"].isHidden() and not dialog.errors["host"].isHidden()
+    dialog.capacity.clear()
+    assert dialog.errors["capacity"].isHidden()
 
 
 def test_moving_the_start_moves_the_end(qtbot, worker):

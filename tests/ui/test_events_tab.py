@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from app import checkin
+from app.audit import detail_of
 from app.events import AttendanceRow, EventRow, LiveFigures
 from db.models import Attendance, AuditLog, Event
 from db.session import unit_of_work
@@ -130,6 +131,23 @@ def test_supervisor_check_in_out_and_undo_go_through_the_engine(qtbot, scene):
         assert methods and set(methods) == {"admin"}
         row = s.scalars(select(Attendance).where(Attendance.patron_id == scene.people["Di"])).one()
         assert row.attended is False
+
+
+def test_supervisor_records_a_late_attendance_after_the_door_closed(qtbot, scene):
+    with unit_of_work(scene.sessions) as s:
+        s.get(Event, scene.today_id).status = "completed"  # closed: the door refuses now
+    panel = scene.tab.attendance
+    select_person(qtbot, panel, "Di Patel")
+    with qtbot.waitSignal(panel.list_loaded, timeout=5000):
+        qtbot.mouseClick(panel.check_in_button, CLICK)
+    qtbot.waitUntil(lambda: panel.selected_row() and panel.selected_row().state == "inside")
+    with scene.sessions() as s:
+        entry = s.scalars(
+            select(AuditLog).where(
+                AuditLog.patron_id == scene.people["Di"], AuditLog.action == "check_in"
+            )
+        ).one()
+        assert entry.outcome == "checked_in" and detail_of(entry)["late"] is True
 
 
 def test_check_in_someone_not_on_the_list(qtbot, scene):

@@ -87,14 +87,43 @@ def test_events_tab_is_open_on_a_desk_but_locked_in_kiosk_mode(qtbot, make_windo
     dialog.reject()
 
 
-def test_without_a_pin_kiosk_keeps_admin_locked_and_says_how_to_set_one(qtbot, make_window):
+def set_new_pin(qtbot, dialog, first, again):
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=5000)
+    dialog.pin_edit.clear()
+    dialog.again_edit.clear()
+    qtbot.keyClicks(dialog.pin_edit, first)
+    qtbot.keyClicks(dialog.again_edit, again)
+    qtbot.keyClick(dialog.again_edit, Qt.Key.Key_Return)
+
+
+def test_without_a_pin_the_kiosk_admin_tab_offers_to_set_one_then_asks_it(qtbot, make_window):
     window = make_window(kiosk=True, pin=None)
     qtbot.waitUntil(window.kiosk_mode.pin_hint.isVisible, timeout=5000)
-    assert "credopass admin set-pin" in window.kiosk_mode.pin_hint.text()
     dialog = open_tab(qtbot, window, "Admin")
-    qtbot.waitUntil(lambda: "credopass admin set-pin" in dialog.message_label.text(), timeout=5000)
-    assert not dialog.ok_button.isEnabled()
-    assert window.tabs.currentIndex() == tab_index(window, "Check-in")
+    qtbot.waitUntil(lambda: dialog.again_edit.isVisible(), timeout=5000)
+    assert "Choose one now" in dialog.reason_label.text() and dialog.ok_button.text() == "Set PIN"
+    set_new_pin(qtbot, dialog, "12", "12")
+    assert "4 to 12 digits" in dialog.message_label.text()
+    set_new_pin(qtbot, dialog, "1357", "1358")
+    assert "differ" in dialog.message_label.text()
+    set_new_pin(qtbot, dialog, "1357", "1357")
+    qtbot.waitUntil(lambda: "The admin PIN is set" in dialog.message_label.text(), timeout=5000)
+    assert not dialog.again_edit.isVisible()
+    assert window.tabs.currentIndex() == tab_index(window, "Check-in")  # not opened by setting
+    assert not window.kiosk_mode.pin_hint.isVisible()
+    type_pin(qtbot, dialog, "1357")
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == tab_index(window, "Admin"), timeout=5000)
+
+
+def test_without_a_pin_the_kiosk_can_be_left_after_setting_one(qtbot, make_window):
+    window = make_window(kiosk=True, pin=None)
+    qtbot.mouseClick(window.kiosk_mode.leave_button, Qt.MouseButton.LeftButton)
+    dialog = window.kiosk_mode.lock.dialog
+    qtbot.waitUntil(lambda: dialog.again_edit.isVisible(), timeout=5000)
+    set_new_pin(qtbot, dialog, "97531", "97531")
+    qtbot.waitUntil(lambda: not dialog.again_edit.isVisible(), timeout=5000)
+    type_pin(qtbot, dialog, "97531")
+    qtbot.waitUntil(lambda: not window.kiosk_mode.kiosk, timeout=5000)
 
 
 def test_without_a_pin_a_desk_opens_admin(qtbot, make_window):
@@ -155,6 +184,19 @@ def test_f11_in_kiosk_mode_asks_the_pin_to_leave(qtbot, make_window):
     assert dialog is not None
     dialog.reject()
     assert open_tab(qtbot, window, "Events") is None
+
+
+def test_f11_still_works_after_a_pin_dialog_was_cancelled(qtbot, make_window):
+    window = make_window(kiosk=True)
+    window.activateWindow()
+    dialog = open_tab(qtbot, window, "Admin")
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=5000)
+    qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.kiosk_mode.lock.dialog is None, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    qtbot.waitUntil(window.checkin_screen.input.hasFocus, timeout=2000)
+    QTest.keyClick(window.checkin_screen.input, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.kiosk_mode.lock.dialog is not None, timeout=2000)
 
 
 def test_gate_survives_a_tab_widget_swap(qtbot, make_window):

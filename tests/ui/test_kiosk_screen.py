@@ -202,8 +202,8 @@ def test_another_open_event_can_be_picked(qtbot, door):
         later = Event(
             name="Youth Night",
             status="scheduled",
-            start_time=utcnow() + timedelta(days=3),
-            end_time=utcnow() + timedelta(days=3, hours=2),
+            start_time=utcnow() + timedelta(hours=1),  # its door is open already
+            end_time=utcnow() + timedelta(hours=3),
             location="Hall B",
             capacity=None,
             host_id=door.john_id,

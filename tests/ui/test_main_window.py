@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, insert, select
 
 from app.database import open_for_app
+from app.outcomes import Outcome
 from db import migrate
 from db.engine import DatabaseTarget, create_app_engine
 from db.models import User
@@ -45,6 +46,15 @@ def test_empty_database_offers_demo_data_and_loads_it(qtbot, window):
     assert not window.empty_bar.isVisible()
     with window.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 2
+    # It says what it loaded, and the first scan at the event open now is a welcome.
+    assert "Welcome Evening is open at the door now" in window.statusBar().currentMessage()
+    screen = window.checkin_screen
+    qtbot.waitUntil(lambda: screen.event and screen.event.name == "Welcome Evening", timeout=5000)
+    with qtbot.waitSignal(screen.result_shown, timeout=5000) as blocker:
+        qtbot.keyClicks(screen.input, "jane@example.com")
+        qtbot.keyClick(screen.input, Qt.Key.Key_Return)
+    assert blocker.args[0].outcome is Outcome.CHECKED_IN
+    assert screen.banner.title == "Welcome, Jane!"
 
 
 def test_patrons_written_by_another_program_get_their_search_keys(qtbot, backend, database_url):

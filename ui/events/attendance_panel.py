@@ -220,16 +220,18 @@ class AttendancePanel(QWidget):
             patron_id = row.patron_id
         event_id, station = self._event_id, self._actor.station
         if what == "check_in":
+            # The Events tab is the supervisor's place to record a late attendance: the door
+            # window does not apply here, and the audit row says `late` when it would have.
             action = lambda s: checkin.check_in(  # noqa: E731
-                s, event_id, patron_id, station=station, method="admin"
+                s, event_id, patron_id, station=station, method="admin", late=True
             )
         elif what == "check_out":
             action = lambda s: checkin.check_out(  # noqa: E731
-                s, event_id, patron_id, station=station, method="admin"
+                s, event_id, patron_id, station=station, method="admin", late=True
             )
         else:
             action = lambda s: checkin.undo_check_in(  # noqa: E731
-                s, event_id, patron_id, station=station, supervisor=True, method="admin"
+                s, event_id, patron_id, station=station, supervisor=True, method="admin", late=True
             )
         self._worker.submit(action, self._on_door_done, self._on_door_failed)
 

@@ -20,7 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ValidationError
-from app.events import Actor, EventInput, EventRow, HostChoice, create_event, update_event
+from app.events import (
+    Actor,
+    EventInput,
+    EventRow,
+    HostChoice,
+    create_event,
+    update_event,
+    validate_event,
+)
 from app.events.localtime import local_to_utc, to_local, zone
 from ui.events.host_picker import PersonPicker
 from ui.worker import DbWorker, describe_error
@@ -112,6 +120,33 @@ class EventFormDialog(QDialog):
         self._fill(event, default_start)
         self._last_start = self.start.dateTime()
         self.start.dateTimeChanged.connect(self._on_start_changed)
+        for signal in (
+            self.name.textChanged,
+            self.location.textChanged,
+            self.capacity.textChanged,
+            self.start.dateTimeChanged,
+            self.end.dateTimeChanged,
+            self.description.textChanged,
+            self.host.person_changed,
+        ):
+            signal.connect(self._on_field_edited)
+
+    def _on_field_edited(self, *_args) -> None:
+        # A field's message goes as soon as its value is right. The form rules are read here
+        # only to hide messages; the save still goes through the engine (the capacity check
+        # against people already checked in is the engine's, so that message waits for it).
+        shown = [f for f, label in self.errors.items() if not label.isHidden()]
+        if not shown:
+            return
+        try:
+            validate_event(self.current_input())
+            still_bad = {}
+        except ValidationError as exc:
+            still_bad = exc.errors
+        for field in shown:
+            if field not in still_bad:
+                self.errors[field].clear()
+                self.errors[field].setVisible(False)
 
     def _datetime_editor(self) -> QDateTimeEdit:
         editor = QDateTimeEdit()

@@ -52,7 +52,11 @@ class EventBar(QWidget):
         layout.addLayout(below)
 
     def set_events(self, events: list[KioskEvent]) -> None:
-        """Today's events first, then (after a line) the other open ones organizers may pick."""
+        """Today's events first, then (after a line) the other open ones organizers may pick.
+        The same list again (the live refresh, every few seconds) leaves the picker alone, so
+        an open list does not flicker or lose the greeter's place."""
+        if list(events) == self.events and self.combo.count():
+            return
         self.events = list(events)
         self.combo.blockSignals(True)
         self.combo.clear()

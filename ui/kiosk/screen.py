@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QLabel,
     QListView,
     QPushButton,
     QVBoxLayout,
@@ -158,7 +159,19 @@ class CheckInScreen(QWidget):
 
         self.status_line = StatusLine(location, station)
 
+        # Check-out mode must be visible on the screen itself, not only on its button: a
+        # greeter coming back to the desk would otherwise check people out by mistake.
+        self.checkout_band = QLabel("CHECK-OUT MODE · scans check people OUT")
+        self.checkout_band.setObjectName("kioskCheckoutBand")
+        self.checkout_band.setAccessibleName("Check-out mode is on")
+        self.checkout_band.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.checkout_band.setStyleSheet(
+            "background: #b45309; color: white; font-weight: bold; padding: 6px;"
+        )
+        self.checkout_band.setVisible(False)
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.checkout_band)
         layout.addWidget(self.event_bar)
         layout.addWidget(self.input)
         layout.addWidget(self.results_view)
@@ -187,11 +200,28 @@ class CheckInScreen(QWidget):
     # -- events and headcount ---------------------------------------------------------------------
 
     def _on_controller_events_loaded(self, events: list, default) -> None:
-        keep = self.event.id if self.event else None
+        # Loaded every few seconds (the live picker): the greeter's event is kept, in its
+        # latest form (an organizer may have renamed or moved it), unless it left the door.
+        previous = self.event
+        kept = next((e for e in events if previous and e.id == previous.id), None)
+        changed = events != self.events
         self.events = events
         self.event_bar.set_events(events)
-        self._choose_event(next((e for e in events if e.id == keep), None) or default)
-        self.events_changed.emit(events)
+        if previous is not None and kept is None:
+            self._choose_event(None)
+            self._say(
+                BannerState.REFUSAL,
+                f"{previous.name} is closed at the door",
+                "It was closed, cancelled or moved. Choose an event in the list above.",
+                sticky=True,
+            )
+        elif kept is not None:
+            if kept != previous:
+                self._choose_event(kept)
+        else:
+            self._choose_event(default)
+        if changed:
+            self.events_changed.emit(events)
 
     def _on_controller_undo_window_loaded(self, seconds: int) -> None:
         if self._undo_from_setting:
@@ -229,8 +259,9 @@ class CheckInScreen(QWidget):
             self.event_bar.show_headcount(count)
 
     def _on_refresh_timer_timeout(self) -> None:
-        if not self.events or not self.controller.reachable:
-            self.controller.load_events()
+        # Every tick: events published, started, closed or edited anywhere (the Events tab,
+        # another station, the web service) reach the picker within REFRESH_MS.
+        self.controller.load_events()
         if self.event is not None:
             self.controller.refresh_headcount(self.event.id)
 
@@ -244,7 +275,9 @@ class CheckInScreen(QWidget):
                 "Choose an event", "Pick the event in the list above to start."
             )
         elif self.checkout_mode:
-            self.banner.set_ready_text("Check-out: scan a pass", f"{self.event.name}")
+            self.banner.set_ready_text(
+                "Check-out: scan a pass to check someone out", f"Leaving {self.event.name}"
+            )
         else:
             self.banner.set_ready_text("Ready: scan a pass or type a name", self.event.name)
 
@@ -325,6 +358,8 @@ class CheckInScreen(QWidget):
     def _on_input_return_pressed(self) -> None:
         text = self.input.text().strip()
         if not text:
+            if self.undo.is_asking():  # Enter confirms the undo question (Esc cancels it)
+                self.undo.confirm()
             return
         code = scan_code(text)
         if code is not None:
@@ -398,6 +433,10 @@ class CheckInScreen(QWidget):
         self.banner.show_result(state, title, detail, sticky=sticky)
         self.message_shown.emit(title)
         self.refocus()
+        if state is BannerState.REFUSAL:
+            # What was typed stays to be corrected, but selected: the next scan replaces it
+            # instead of being appended to it.
+            self.input.selectAll()
 
     def _on_controller_reachability_changed(self, reachable: bool, reason: str) -> None:
         self.status_line.set_connected(reachable, reason)
@@ -420,6 +459,7 @@ class CheckInScreen(QWidget):
         self.checkout_toggle.setText("⇄ Check-out mode: ON" if on else "⇄ Check-out mode")
         self.walk_in_button.setEnabled(not on)
         self.setProperty("checkout", on)
+        self.checkout_band.setVisible(on)
         self._update_ready_text()
         self.banner.show_ready()
         self.refocus()

@@ -6,7 +6,7 @@ Times are shown in the station's local time, as a greeter would say them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.kiosk_queries import KioskEvent
 from app.outcomes import CheckInResult, Outcome
@@ -106,8 +106,16 @@ def event_line(event: KioskEvent) -> str:
     return f"{_day(start)} · {start:%H:%M}–{end:%H:%M} · {event.location}"
 
 
-def event_choice_label(event: KioskEvent) -> str:
+def event_choice_label(event: KioskEvent, now: datetime | None = None) -> str:
+    """ "Sunday Service — 10:00 (now)", "Youth Night — Fri 11 Dec 19:00 (door opens 17:00)";
+    the year is said when it is not this year's."""
+    now = now or datetime.now(UTC)
     start = event.start_time.astimezone()
     when = f"{start:%H:%M}" if event.today else f"{_day(start)} {start:%H:%M}"
-    running = " (now)" if event.status == "ongoing" else ""
-    return f"{event.name} — {when}{running}"
+    if event.status == "ongoing":
+        state = " (now)"
+    elif event.opens_at is not None and now < event.opens_at:
+        state = f" (door opens {event.opens_at.astimezone():%H:%M})"
+    else:
+        state = ""
+    return f"{event.name} — {when}{state}"

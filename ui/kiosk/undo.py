@@ -100,7 +100,8 @@ class UndoPanel(QFrame):
             self.clear()
             return
         self.question.setText(
-            f"Undo the check-in of {self._target[2]}? Their points for it are taken back."
+            f"Undo the check-in of {self._target[2]}? Their points for it are taken back. "
+            "Enter: yes · Esc: no"
         )
         self.setVisible(True)
 
@@ -114,6 +115,13 @@ class UndoPanel(QFrame):
         self._ticker.stop()
         self.button.setVisible(False)
         self.hide_confirmation()
+
+    def is_asking(self) -> bool:
+        """The confirmation bar is up (Enter in the scan field confirms it)."""
+        return not self.isHidden()
+
+    def confirm(self) -> None:
+        self._on_yes_clicked()
 
     def _on_yes_clicked(self) -> None:
         if not self.is_available():

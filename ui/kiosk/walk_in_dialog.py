@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import ValidationError
 from app.kiosk_queries import PatronCard
+from app.validation import validate_walk_in
 
 # (key, label, placeholder); keys are the engine's field names in ValidationError.errors.
 # Names get no placeholder: a grey "Smith" in an empty field reads as already filled in.
@@ -61,6 +63,7 @@ class WalkInDialog(QDialog):
             edit.setAccessibleName(label)
             edit.setMinimumWidth(520)
             edit.returnPressed.connect(self._on_submit_clicked)
+            edit.textChanged.connect(self._on_edit_text_changed)
             error = QLabel("")
             error.setObjectName("fieldError")
             error.setAccessibleName(f"{label} problem")
@@ -115,6 +118,22 @@ class WalkInDialog(QDialog):
         layout.addWidget(self.existing_frame)
         layout.addLayout(buttons)
 
+    def _on_edit_text_changed(self, _text: str) -> None:
+        # A field's message goes as soon as its value is right (the engine's own rules, read
+        # here only to hide messages; the engine still decides on submit).
+        shown = [key for key, label in self.error_labels.items() if not label.isHidden()]
+        if not shown:
+            return
+        try:
+            validate_walk_in(**self.values())
+            still_bad = {}
+        except ValidationError as exc:
+            still_bad = exc.errors
+        for key in shown:
+            if key not in still_bad:
+                self.error_labels[key].clear()
+                self.error_labels[key].setVisible(False)
+
     def values(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.edits.items()}
 
@@ -145,7 +164,6 @@ class WalkInDialog(QDialog):
         self.set_busy(False)
         by_key = {_field_key(key): key for key in self.edits}
         leftovers = []
-        first_bad = None
         for name, message in errors.items():
             key = by_key.get(_field_key(name))
             if key is None:
@@ -153,7 +171,11 @@ class WalkInDialog(QDialog):
                 continue
             self.error_labels[key].setText(f"⚠ {message}")
             self.error_labels[key].setVisible(True)
-            first_bad = first_bad or self.edits[key]
+        # The first field in error as the form reads (top to bottom), not as the errors came.
+        first_bad = next(
+            (self.edits[key] for key in self.edits if not self.error_labels[key].isHidden()),
+            None,
+        )
         if leftovers:
             self.show_general_error(" ".join(leftovers))
         if first_bad is not None:

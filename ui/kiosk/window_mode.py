@@ -59,7 +59,7 @@ class KioskMode(QObject):
         self.leave_button.setAccessibleName("Leave kiosk mode (needs the admin PIN)")
         self.leave_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.leave_button.clicked.connect(self.request_leave)
-        self.pin_hint = QLabel("⚠ No admin PIN yet: run  credopass admin set-pin")
+        self.pin_hint = QLabel("⚠ No admin PIN yet: set one with “Leave kiosk mode…”")
         self.pin_hint.setObjectName("kioskPinHint")
         self.pin_hint.setVisible(False)
         # The status line's extra controls: the hint (until a PIN is set) and the way out.
