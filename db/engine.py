@@ -107,17 +107,28 @@ def mask_url(url: URL | str) -> str:
             url = make_url(url)
         except (ArgumentError, ValueError):
             return _mask_unparsed(url)
-    return url.render_as_string(hide_password=True)
+    # libpq also takes the password as a query parameter (?password=...), which SQLAlchemy's
+    # hide_password does not cover; so does any other *password* parameter (sslpassword).
+    # (A plain-letter stand-in, swapped after rendering: "***" itself would be %-escaped.)
+    secret = {key: _QUERY_MASK for key in url.query if "password" in key.lower()}
+    rendered = url.update_query_dict(secret).render_as_string(hide_password=True)
+    return rendered.replace(_QUERY_MASK, "***") if secret else rendered
+
+
+_QUERY_MASK = "credopassmaskedpassword"
 
 
 def _mask_unparsed(raw: str) -> str:
-    # Not a parseable URL, but it may still hold "user:secret@": never echo what follows ':'.
+    # Not a parseable URL, but it may still hold "user:secret@" or "?password=secret": never
+    # echo what follows ':' in the credentials, nor any query string.
+    raw, question, _query = raw.partition("?")
+    query = "?***" if question else ""
     if "@" in raw and "://" in raw:
         scheme, rest = raw.split("://", 1)
         creds, host = rest.rsplit("@", 1)
         user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}" if ":" in creds else raw
-    return raw
+        return f"{scheme}://{user}:***@{host}{query}" if ":" in creds else raw + query
+    return raw + query
 
 
 def describe_location(url: URL) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from app.masking import mask_secrets
 from db.engine import APP_NAME, mask_url
 
 MAX_QUERIES = 50
@@ -39,7 +40,7 @@ class QueryHistory:
         return [q for q in queries if isinstance(q, str)][:MAX_QUERIES]
 
     def add(self, sql: str) -> list[str]:
-        sql = sql.strip()
+        sql = mask_secrets(sql.strip())  # a query may quote a connection string
         data = self._load()
         queries = [q for q in data.get(self.key, []) if q != sql]
         if sql:

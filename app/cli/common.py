@@ -7,7 +7,6 @@ import ctypes
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.database import Database, connect, open_for_app
 from app.errors import DatabaseUnavailable, StartupRefused, ValidationError
+from app.masking import mask_secrets
 from db.engine import (
     APP_NAME,
     DatabaseLocationError,
@@ -196,20 +196,6 @@ _error_log = logging.getLogger("credopass.errors")
 _error_log.propagate = False
 # Without any handler, logging's last resort would print the traceback to stderr after all.
 _error_log.addHandler(logging.NullHandler())
-
-_SECRETS = (
-    # scheme://user:password@host -> scheme://user:***@host
-    (re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]*@"), r"\1***@"),
-    # libpq keyword form and query strings: password=secret
-    (re.compile(r"(password\s*=\s*)('[^']*'|[^\s&]+)", re.IGNORECASE), r"\1***"),
-)
-
-
-def mask_secrets(message: str) -> str:
-    """The text with every password in a URL or `password=` pair replaced by ***."""
-    for pattern, replacement in _SECRETS:
-        message = pattern.sub(replacement, message)
-    return message
 
 
 class _MaskingFormatter(logging.Formatter):

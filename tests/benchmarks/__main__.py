@@ -13,7 +13,14 @@ import sys
 import traceback
 from pathlib import Path
 
-from tests.benchmarks import bench_checkin, bench_generate, bench_search, bench_transfer, bench_ui
+from tests.benchmarks import (
+    bench_checkin,
+    bench_generate,
+    bench_masking,
+    bench_search,
+    bench_transfer,
+    bench_ui,
+)
 from tests.benchmarks.datasets import DEFAULT_PG_SERVER, open_dataset
 from tests.benchmarks.harness import Result, Skip, skipped, write_json
 
@@ -26,6 +33,7 @@ SUITE = [
     ("patron search", "p99 <= 20 ms", bench_search),
     ("CSV import / export", "<= 10 s / <= 15 s", bench_transfer),
     ("kiosk, Admin tab, app start", "see docs/benchmarks.md", bench_ui),
+    ("secret masking", "1 MB <= 50 ms", bench_masking),
 ]
 
 
