@@ -18,6 +18,7 @@ from app.identify import identify, loggable_code
 from app.outcomes import CheckInResult, Outcome, PatronStatus
 from app.search import MIN_QUERY_LENGTH, search_patrons
 from app.walk_in import walk_in
+from db.engine import door_options
 from db.session import run_in_transaction
 
 DEFAULT_STATION = "cli"
@@ -95,7 +96,7 @@ def _door_handler(use_case):
             event = resolve_event(session, args.event)
             return use_case(session, event.id, args.code, station=args.station, method="cli")
 
-        return _report(args, run_in_transaction(context.database().sessions, action))
+        return _report(args, _door(context, action))
 
     return handler
 
@@ -112,7 +113,7 @@ def cmd_undo(args, context) -> int:
             method="cli",
         )
 
-    return _report(args, run_in_transaction(context.database().sessions, action))
+    return _report(args, _door(context, action))
 
 
 def cmd_walk_in(args, context) -> int:
@@ -128,7 +129,12 @@ def cmd_walk_in(args, context) -> int:
             station=args.station,
         )
 
-    return _report(args, run_in_transaction(context.database().sessions, action))
+    return _report(args, _door(context, action))
+
+
+def _door(context, action) -> CheckInResult:
+    """A door action: one unit of work whose statements are cut after the door deadline."""
+    return run_in_transaction(context.database().sessions, action, options=door_options())
 
 
 def _report(args, result: CheckInResult) -> int:
