@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Mapping
@@ -270,12 +271,28 @@ def _check_sqlite_location(url: URL) -> None:
         raise DatabaseLocationError(
             f"the folder {folder} is read-only; cannot create {path.name} there"
         )
+    _create_private_file(path)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the empty database file readable by its owner only (0600) before SQLite creates
+    it with the umask's 0644: it holds names, emails and phones. SQLite gives its -wal and -shm
+    files the database file's permissions."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def ensure_default_folder(target: DatabaseTarget) -> None:
     """The default SQLite file's folder is ours to create; a user-given path is not."""
     if target.source == "default":
-        Path(target.url.database).parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(Path(target.url.database).parent)
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create our data folder for its owner only (0700); a folder that exists is left alone."""
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is reduced by the umask
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import argparse
 
-from app import checkin, loyalty
+from app import audit, checkin, loyalty
+from app.cli.arguments import filter_text
 from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
 from app.event_lookup import resolve_event
 from app.identify import identify, loggable_code
+from app.masking import display_name
 from app.outcomes import CheckInResult, Outcome, PatronStatus
 from app.search import MIN_QUERY_LENGTH, search_patrons
+from app.validation import parse_whole_number
 from app.walk_in import walk_in
 from db.engine import door_options
 from db.session import run_in_transaction
@@ -74,7 +77,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "search", help="find patrons by name, email, phone or code", parents=[common]
     )
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", metavar="QUERY", type=filter_text("Search"))
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--reveal", action="store_true", help="show full emails and phones (supervisors)"
@@ -170,9 +173,11 @@ def cmd_patron_show(args, context) -> int:
 
 def _whole_number(text: str) -> int:
     try:
-        return int(text)
+        return parse_whole_number(text, "Points")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of points") from None
+        raise argparse.ArgumentTypeError(
+            f"{ascii(text)} is not a whole number of points (digits 0-9 only)"
+        ) from None
 
 
 def cmd_patron_redeem(args, context) -> int:
@@ -225,9 +230,19 @@ def cmd_patron_search(args, context) -> int:
         raise CliError(f"type at least {MIN_QUERY_LENGTH} characters to search", EXIT_USAGE)
 
     def action(session):
-        return search_patrons(session, args.query, reveal=args.reveal)
+        matches = search_patrons(session, args.query, reveal=args.reveal)
+        if args.reveal:  # who saw full contact details, and for which search
+            audit.write(
+                session,
+                station=DEFAULT_STATION,
+                method="cli",
+                action="reveal",
+                outcome="shown",
+                detail={"query": args.query, "results": len(matches)},
+            )
+        return matches
 
-    matches = run_in_transaction(context.database().sessions, action, write=False)
+    matches = run_in_transaction(context.database().sessions, action, write=args.reveal)
     if args.json:
         print_json(
             {
@@ -245,11 +260,16 @@ def cmd_patron_search(args, context) -> int:
     return EXIT_OK if matches else EXIT_REFUSED
 
 
+def _initial(last_name: str | None) -> str:
+    return display_name(None, last_name)
+
+
 def _match_json(match, reveal: bool) -> dict:
     data = {
         "id": str(match.id),
         "firstName": match.first_name,
-        "lastName": match.last_name,
+        # the initial only ("S."), as on the kiosk, unless a supervisor asked for --reveal
+        "lastName": match.last_name if reveal else _initial(match.last_name),
         "displayName": match.display_name,
         "email": match.masked_email,
         "phone": match.masked_phone,

@@ -24,6 +24,7 @@ from db.engine import (
     DatabaseLocationError,
     DatabaseTarget,
     DatabaseUrlError,
+    make_private_folder,
     resolve_target,
 )
 
@@ -224,7 +225,8 @@ def configure_logging() -> Path | None:
             logger.removeHandler(handler)
             handler.close()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
+        path.touch(mode=0o600, exist_ok=True)  # tracebacks may quote personal data
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None
