@@ -156,6 +156,8 @@ def redeem(
         errors["points"] = "Points to redeem must be a whole number above zero."
     if not reward_text:
         errors["reward"] = "Say what the reward is."
+    elif not reward_text.isprintable():  # NUL would reach PostgreSQL as a database error
+        errors["reward"] = "The reward contains characters that cannot be printed."
     elif len(reward_text) > MAX_REWARD_LENGTH:
         errors["reward"] = f"Keep the reward under {MAX_REWARD_LENGTH} characters."
     if errors:

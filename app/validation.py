@@ -30,11 +30,42 @@ _TLD = re.compile(r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})")
 _PHONE_CHARS = re.compile(r"\+?[0-9 ()\-.]+")
 
 
+# Search and filter text longer than this is refused with a message: nobody types 200 characters
+# to find a person, and SQLite refuses long LIKE patterns with "LIKE or GLOB pattern too complex".
+MAX_FILTER = 200
+_ASCII_NUMBER = re.compile(r"[0-9]+")
+
+
+def refuse_unprintable(value: str, label: str) -> str:
+    """The value itself, or ValueError when it holds a control character (NUL, escape, ...):
+    PostgreSQL refuses NUL in text with a database error, and the others garble a screen."""
+    if not value.isprintable() and any(
+        unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in value
+    ):
+        raise ValueError(f"{label} contains characters that cannot be printed.")
+    return value
+
+
+def clean_filter(value: str, label: str = "Search") -> str:
+    """Search or filter text as typed: printable and at most MAX_FILTER characters."""
+    refuse_unprintable(value, label)
+    if len(value) > MAX_FILTER:
+        raise ValueError(f"{label} is too long: keep it to {MAX_FILTER} characters or fewer.")
+    return value
+
+
+def parse_whole_number(text: str, label: str = "Number") -> int:
+    """ASCII digits only: int() would also read "２", "٣" and "1_0" as numbers."""
+    cleaned = text.strip() if isinstance(text, str) else ""
+    if not _ASCII_NUMBER.fullmatch(cleaned):
+        raise ValueError(f"{label} must be a whole number written with the digits 0-9.")
+    return int(cleaned)
+
+
 def clean_name(value: object, label: str = "Name") -> str:
     if not isinstance(value, str):
         raise ValueError(f"{label} is required.")
-    if any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in value.strip()):
-        raise ValueError(f"{label} contains characters that cannot be printed.")
+    refuse_unprintable(value.strip(), label)
     cleaned = " ".join(value.split())  # trim, and one space between words
     if not cleaned:
         raise ValueError(f"{label} is required.")

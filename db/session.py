@@ -24,7 +24,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
+def unit_of_work(
+    factory: sessionmaker[Session], *, write: bool = True, options: dict | None = None
+) -> Iterator[Session]:
     """Open a session, commit if the block succeeds, roll back if it raises, always close.
 
     `write=True` takes SQLite's write lock up front (BEGIN IMMEDIATE) so that two processes
@@ -33,8 +35,11 @@ def unit_of_work(factory: sessionmaker[Session], *, write: bool = True) -> Itera
     """
     session = factory()
     try:
+        options = dict(options or {})
         if write and session.get_bind().dialect.name == "sqlite":
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            options["sqlite_begin"] = "IMMEDIATE"
+        if options:  # e.g. db.engine.door_options(): a door action's deadline
+            session.connection(execution_options=options)
         yield session
         session.commit()
     except BaseException:
@@ -45,12 +50,16 @@ def unit_of_work(factory: sessionmaker[Session], *, write: bool = True) -> Itera
 
 
 def run_in_transaction(
-    factory: sessionmaker[Session], action: Callable[[Session], T], *, write: bool = True
+    factory: sessionmaker[Session],
+    action: Callable[[Session], T],
+    *,
+    write: bool = True,
+    options: dict | None = None,
 ) -> T:
     """Run `action(session)` in one unit of work, retrying transient concurrency failures."""
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            with unit_of_work(factory, write=write) as session:
+            with unit_of_work(factory, write=write, options=options) as session:
                 return action(session)
         except DBAPIError as exc:
             if attempt == MAX_ATTEMPTS or not is_transient(exc):

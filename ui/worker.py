@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import Stopped, ValidationError
+from app.masking import mask_secrets
 from db.session import run_in_transaction
 
 log = logging.getLogger(__name__)
@@ -112,5 +113,5 @@ def describe_error(error: BaseException | None) -> str:
     if error is None:
         return "unknown error"
     orig = getattr(error, "orig", None) or error
-    text = str(orig).strip()
+    text = mask_secrets(str(orig)).strip()  # a driver may echo a connection string
     return text.splitlines()[0] if text else type(orig).__name__

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from db.engine import APP_NAME, mask_url
+from app.masking import mask_secrets
+from db.engine import APP_NAME, make_private_folder, mask_url
 
 MAX_QUERIES = 50
 FILE_NAME = "admin_query_history.json"
@@ -39,16 +40,21 @@ class QueryHistory:
         return [q for q in queries if isinstance(q, str)][:MAX_QUERIES]
 
     def add(self, sql: str) -> list[str]:
-        sql = sql.strip()
+        sql = mask_secrets(sql.strip())  # a query may quote a connection string
         data = self._load()
         queries = [q for q in data.get(self.key, []) if q != sql]
         if sql:
             queries.insert(0, sql)
         data[self.key] = queries[:MAX_QUERIES]
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(self.path.parent)
             temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
+            temporary.unlink(missing_ok=True)
+            # created 0600: the queries say what a supervisor looked at
+            with open(
+                os.open(temporary, os.O_CREAT | os.O_WRONLY, 0o600), "w", encoding="utf-8"
+            ) as f:
+                f.write(json.dumps(data, indent=1))
             os.replace(temporary, self.path)
         except OSError:
             pass  # history is a convenience: a read-only home folder must not break queries

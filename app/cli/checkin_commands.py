@@ -14,13 +14,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app import checkin, loyalty
+from app import audit, checkin, loyalty
+from app.cli.arguments import filter_text
 from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
 from app.event_lookup import resolve_door_event
 from app.identify import identify, loggable_code
+from app.masking import display_name
 from app.outcomes import CheckInResult, Outcome, PatronStatus
 from app.search import MIN_QUERY_LENGTH, search_patrons
+from app.validation import parse_whole_number
 from app.walk_in import walk_in
+from db.engine import door_options
 from db.session import run_in_transaction
 
 DEFAULT_STATION = "cli"
@@ -83,7 +87,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "search", help="find patrons by name, email, phone or code", parents=[common]
     )
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", metavar="QUERY", type=filter_text("Search"))
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--reveal", action="store_true", help="show full emails and phones (supervisors)"
@@ -108,7 +112,7 @@ def _door_handler(use_case):
                 session, event.id, args.code, station=args.station, method="cli", **late
             )
 
-        return _report(args, run_in_transaction(context.database().sessions, action))
+        return _report(args, _door(context, action))
 
     return handler
 
@@ -135,7 +139,7 @@ def cmd_undo(args, context) -> int:
             late=args.late,
         )
 
-    return _report(args, run_in_transaction(context.database().sessions, action))
+    return _report(args, _door(context, action))
 
 
 def cmd_walk_in(args, context) -> int:
@@ -151,7 +155,12 @@ def cmd_walk_in(args, context) -> int:
             station=args.station,
         )
 
-    return _report(args, run_in_transaction(context.database().sessions, action))
+    return _report(args, _door(context, action))
+
+
+def _door(context, action) -> CheckInResult:
+    """A door action: one unit of work whose statements are cut after the door deadline."""
+    return run_in_transaction(context.database().sessions, action, options=door_options())
 
 
 def _report(args, result: CheckInResult) -> int:
@@ -187,9 +196,11 @@ def cmd_patron_show(args, context) -> int:
 
 def _whole_number(text: str) -> int:
     try:
-        return int(text)
+        return parse_whole_number(text, "Points")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of points") from None
+        raise argparse.ArgumentTypeError(
+            f"{ascii(text)} is not a whole number of points (digits 0-9 only)"
+        ) from None
 
 
 def cmd_patron_redeem(args, context) -> int:
@@ -242,9 +253,19 @@ def cmd_patron_search(args, context) -> int:
         raise CliError(f"type at least {MIN_QUERY_LENGTH} characters to search", EXIT_USAGE)
 
     def action(session):
-        return search_patrons(session, args.query, reveal=args.reveal)
+        matches = search_patrons(session, args.query, reveal=args.reveal)
+        if args.reveal:  # who saw full contact details, and for which search
+            audit.write(
+                session,
+                station=DEFAULT_STATION,
+                method="cli",
+                action="reveal",
+                outcome="shown",
+                detail={"query": args.query, "results": len(matches)},
+            )
+        return matches
 
-    matches = run_in_transaction(context.database().sessions, action, write=False)
+    matches = run_in_transaction(context.database().sessions, action, write=args.reveal)
     if args.json:
         print_json(
             {
@@ -262,11 +283,16 @@ def cmd_patron_search(args, context) -> int:
     return EXIT_OK if matches else EXIT_REFUSED
 
 
+def _initial(last_name: str | None) -> str:
+    return display_name(None, last_name)
+
+
 def _match_json(match, reveal: bool) -> dict:
     data = {
         "id": str(match.id),
         "firstName": match.first_name,
-        "lastName": match.last_name,
+        # the initial only ("S."), as on the kiosk, unless a supervisor asked for --reveal
+        "lastName": match.last_name if reveal else _initial(match.last_name),
         "displayName": match.display_name,
         "email": match.masked_email,
         "phone": match.masked_phone,

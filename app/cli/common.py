@@ -9,7 +9,6 @@ import io
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +20,13 @@ from sqlalchemy.exc import DBAPIError
 
 from app.database import Database, connect, open_for_app
 from app.errors import DatabaseUnavailable, StartupRefused, ValidationError
+from app.masking import mask_secrets
 from db.engine import (
     APP_NAME,
     DatabaseLocationError,
     DatabaseTarget,
     DatabaseUrlError,
+    make_private_folder,
     resolve_target,
 )
 
@@ -271,20 +272,6 @@ _error_log.propagate = False
 # Without any handler, logging's last resort would print the traceback to stderr after all.
 _error_log.addHandler(logging.NullHandler())
 
-_SECRETS = (
-    # scheme://user:password@host -> scheme://user:***@host
-    (re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]*@"), r"\1***@"),
-    # libpq keyword form and query strings: password=secret
-    (re.compile(r"(password\s*=\s*)('[^']*'|[^\s&]+)", re.IGNORECASE), r"\1***"),
-)
-
-
-def mask_secrets(message: str) -> str:
-    """The text with every password in a URL or `password=` pair replaced by ***."""
-    for pattern, replacement in _SECRETS:
-        message = pattern.sub(replacement, message)
-    return message
-
 
 class _MaskingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -312,7 +299,8 @@ def configure_logging() -> Path | None:
             logger.removeHandler(handler)
             handler.close()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
+        path.touch(mode=0o600, exist_ok=True)  # tracebacks may quote personal data
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None

@@ -12,6 +12,7 @@ import socket
 from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.cli.arguments import filter_text
 from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
 from app.errors import ValidationError
 from app.event_lookup import resolve_event
@@ -63,7 +64,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     )
     when.add_argument("--when", choices=[w.value for w in When], default="upcoming")
     p.add_argument("--status", choices=EVENT_STATUSES)
-    p.add_argument("--search", default="", metavar="TEXT")
+    p.add_argument("--search", default="", metavar="TEXT", type=filter_text("Search"))
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser(

@@ -9,6 +9,7 @@ import sys
 import time
 
 from app.audit import clean_station
+from app.cli.arguments import filter_text
 from app.cli.common import EXIT_OK, EXIT_USAGE, JSON_FLAG, CliError, print_json
 from app.transfer import (
     EXPORT_TABLES,
@@ -41,7 +42,14 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("table", metavar="TABLE", help=f"one of: {', '.join(EXPORT_TABLES)}")
     p.add_argument("--format", choices=FORMATS, default="csv", help="default: csv")
-    p.add_argument("--where", action="append", metavar="COND", default=[], help=WHERE_HELP)
+    p.add_argument(
+        "--where",
+        action="append",
+        metavar="COND",
+        default=[],
+        help=WHERE_HELP,
+        type=filter_text("Filter"),
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--bom", action="store_true", help="start a CSV with the UTF-8 mark (for Excel)")
     p.add_argument(

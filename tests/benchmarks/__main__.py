@@ -16,6 +16,7 @@ from pathlib import Path
 from tests.benchmarks import (
     bench_checkin,
     bench_generate,
+    bench_masking,
     bench_reports,
     bench_search,
     bench_transfer,
@@ -34,6 +35,7 @@ SUITE = [
     ("CSV import / export", "<= 10 s / <= 15 s", bench_transfer),
     ("kiosk, Admin tab, app start", "see docs/benchmarks.md", bench_ui),
     ("reports", "<= 1 s each", bench_reports),
+    ("secret masking", "1 MB <= 50 ms", bench_masking),
 ]
 
 

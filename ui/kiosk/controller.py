@@ -47,7 +47,9 @@ def is_unreachable(error: BaseException | None) -> bool:
 def explain_failure(error: BaseException | None, what: str) -> str:
     """Plain words for a failed job; `what` says what did not happen ("nothing was recorded")."""
     if is_unreachable(error):
-        return f"{UNREACHABLE} — {what}. It will retry; try again in a moment."
+        # Nothing retries a failed action by itself: the greeter does (it used to say "It will
+        # retry", which was not true).
+        return f"{UNREACHABLE} — {what}. Try again in a moment."
     if isinstance(error, DBAPIError):
         return f"The database refused this — {what}. ({describe_error(error)})"
     return f"Something went wrong — {what}."

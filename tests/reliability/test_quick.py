@@ -1,0 +1,26 @@
+"""The reliability suite's quick subset in the normal test run (the full run: `python -m
+tests.reliability`, recorded in docs/reliability.md). Small sizes: a few kills, one proxy round,
+a short fuzz."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.reliability import fuzz, scenarios
+
+
+def test_kill_loop_loses_no_confirmed_check_in(backend):
+    figures = scenarios.kill_loop(backend, kills=1)
+    assert figures["ok"], figures
+
+
+def test_server_loss_and_freeze_give_errors_not_waits(backend):
+    if backend != "postgresql":
+        pytest.skip("the proxy stands between the app and a PostgreSQL server")
+    figures = scenarios.server_loss(backend, rounds=1)
+    assert figures["ok"], figures
+
+
+def test_fuzzed_cli_calls_end_in_a_message(backend):
+    figures = fuzz.fuzz_cli(backend, examples=8)
+    assert figures["ok"], figures
