@@ -141,3 +141,28 @@ def test_import_usage_errors(run, members, extra, message, sessions):
 def test_import_missing_file(run, tmp_path):
     code, out, err = run("import", "patrons", str(tmp_path / "none.csv"))
     assert code == 2 and "cannot read none.csv" in err
+
+
+def test_import_refuses_dev_zero_and_a_pipe(run, tmp_path):
+    """Issue 12, item 7: /dev/zero ran out of memory, a named pipe hung."""
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo)):
+        code, out, err = run("import", "patrons", path, "--dry-run")
+        assert code == 2 and "not a regular file" in err and "Traceback" not in err
+
+
+def test_import_report_never_echoes_control_bytes(run, tmp_path):
+    path = tmp_path / "members.csv"
+    path.write_bytes(
+        "First Name,Last Name,Email,Phone\n"
+        "Ann\x1b[2J,Lee,ann@x.org,\n"
+        "Bo,Li\x07,bo@x.org,\x1b]0;title\x07\n"
+        "Cy,Ng,\x1b[31mcy@x.org,\n".encode()
+    )
+    code, out, err = run("import", "patrons", str(path), "--dry-run")
+    assert code == 0, err
+    assert "row 2:" in out and "row 3:" in out and "row 4:" in out
+    assert "\x1b" not in out + err and "\x07" not in out + err
