@@ -157,10 +157,10 @@ def test_import_refuses_dev_zero_and_a_pipe(run, tmp_path):
 def test_import_report_never_echoes_control_bytes(run, tmp_path):
     path = tmp_path / "members.csv"
     path.write_bytes(
-        "First Name,Last Name,Email,Phone\n"
-        "Ann\x1b[2J,Lee,ann@x.org,\n"
-        "Bo,Li\x07,bo@x.org,\x1b]0;title\x07\n"
-        "Cy,Ng,\x1b[31mcy@x.org,\n".encode()
+        b"First Name,Last Name,Email,Phone\n"
+        b"Ann\x1b[2J,Lee,ann@x.org,\n"
+        b"Bo,Li\x07,bo@x.org,\x1b]0;title\x07\n"
+        b"Cy,Ng,\x1b[31mcy@x.org,\n"
     )
     code, out, err = run("import", "patrons", str(path), "--dry-run")
     assert code == 0, err
