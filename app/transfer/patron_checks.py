@@ -113,9 +113,14 @@ def is_scientific(raw: str) -> bool:
     return _SCIENTIFIC.fullmatch(raw.strip()) is not None
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_LONGEST_PLACEHOLDER = 24  # with spaces and punctuation: "Info Requested", "nicht vorhanden"
+
+
 def is_placeholder(raw: str) -> bool:
-    folded = "".join(ch for ch in raw.lower() if ch.isalnum())
-    return folded in PLACEHOLDERS
+    if len(raw) > _LONGEST_PLACEHOLDER:  # most cells: no look at each character
+        return False
+    return _NOT_ALNUM.sub("", raw.lower()) in PLACEHOLDERS
 
 
 def looks_damaged(name: str) -> bool:

@@ -213,7 +213,9 @@ def _apply(session, file, station, method, strict, progress, batch_size) -> Impo
     # Rows in email order with ids handed out in ascending order: every index of users (and the
     # search keys' patronId index) then grows in one run instead of at random places.
     order = sorted(range(len(plan.new)), key=emails.__getitem__)
-    new_rows = [replace(plan.new[i], email=emails[i]) for i in order]
+    new_rows = [
+        plan.new[i] if plan.new[i].email else replace(plan.new[i], email=emails[i]) for i in order
+    ]
     new_ids = new_patron_ids(len(new_rows))
     id_of_new = dict(zip(order, new_ids, strict=True))
     done = 0

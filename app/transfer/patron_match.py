@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from app.no_email import PLACEHOLDER_PREFIX
@@ -93,21 +93,45 @@ def missing_contacts(session: Session, wanted: list[tuple[object, Contact]]) -> 
     return result
 
 
+_CONTACT_COLUMNS = 'id, "patronId", kind, label, value, "searchKey", "createdAt"'
+
+
 def write_contacts(connection: Connection, contacts, id_of_new: dict[int, uuid.UUID], now) -> None:
-    """Insert the plan's contacts; a new patron's index is turned into its id."""
+    """Insert the plan's contacts (a new patron's index is turned into its id) through the
+    driver, as the users are (docs/design/transfer.md): executemany of tuples converted once on
+    SQLite, one COPY on PostgreSQL. Measured for 200,000 contacts: SQLAlchemy's per-row
+    parameter handling cost more than the database's work."""
     if not contacts:
         return
+    dialect = connection.dialect
+    to_id = _contacts.c.id.type.dialect_impl(dialect).bind_processor(dialect) or _same
+    stamp = _contacts.c.createdAt.type.dialect_impl(dialect).bind_processor(dialect)
+    created = stamp(now) if stamp else now
     rows = [
-        {
-            "id": uuid.uuid4(),
-            "patronId": id_of_new[owner] if isinstance(owner, int) else owner,
-            "kind": contact.kind,
-            "label": contact.label,
-            "value": contact.value,
-            "searchKey": contact_key(contact.kind, contact.value),
-            "createdAt": now,
-        }
+        (
+            to_id(uuid.uuid4()),
+            to_id(id_of_new[owner] if isinstance(owner, int) else owner),
+            contact.kind,
+            contact.label,
+            contact.value,
+            contact_key(contact.kind, contact.value),
+            created,
+        )
         for owner, contact in contacts
     ]
-    for start in range(0, len(rows), 1000):
-        connection.execute(insert(_contacts), rows[start : start + 1000])
+    driver = connection.connection.driver_connection
+    if dialect.name == "postgresql":
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY patron_contacts ({_CONTACT_COLUMNS}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    driver.executemany(
+        f"INSERT INTO patron_contacts ({_CONTACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+    )
+
+
+def _same(value):
+    return value
