@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from app.no_email import NO_EMAIL, is_placeholder_email
+
 MASK = "***"
 PHONE_DOTS = "••••"
 
@@ -45,6 +47,8 @@ def mask_email(email: str | None) -> str:
     email = _clean(email)
     if not email:
         return ""
+    if is_placeholder_email(email):  # members: a reserved address is "no email" everywhere
+        return NO_EMAIL
     local, at, domain = email.rpartition("@")
     if not at:  # no "@": the whole text counts as the local part
         local, domain = email, ""

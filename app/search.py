@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.event_lookup import parse_uuid
 from app.masking import display_name, mask_email, mask_phone
-from db.models import User
+from db.models import PatronContact, User
 from db.search_fold import (
     KIND_EMAIL,
     KIND_FULL_NAME,
@@ -39,6 +39,12 @@ MAX_RESULTS = 20
 # until `refresh_search_index` rewrites their keys; this many at most per search.
 STALE_LIMIT = 500
 
+# Secondary contacts (patron_contacts, issue 15) are scanned as kinds of their own, so that a
+# scan cut short in one table is not mistaken for the end of the other.
+KIND_CONTACT_EMAIL = "E"
+KIND_CONTACT_PHONE = "P"
+_CONTACT_KINDS = {KIND_CONTACT_EMAIL: "email", KIND_CONTACT_PHONE: "phone"}
+
 # Rank tiers: lower comes first. Within a tier, the matched key in code-point order, then id.
 _TIER_CODE, _TIER_EXACT, _TIER_NAME, _TIER_EMAIL, _TIER_PHONE = range(5)
 _KIND_TIER = {
@@ -46,14 +52,18 @@ _KIND_TIER = {
     KIND_NAME_WORDS: _TIER_NAME,
     KIND_EMAIL: _TIER_EMAIL,
     KIND_PHONE: _TIER_PHONE,
+    KIND_CONTACT_EMAIL: _TIER_EMAIL,
+    KIND_CONTACT_PHONE: _TIER_PHONE,
 }
 _KIND_LABEL = {
     KIND_FULL_NAME: "name",
     KIND_NAME_WORDS: "name",
     KIND_EMAIL: "email",
     KIND_PHONE: "phone",
+    KIND_CONTACT_EMAIL: "email",
+    KIND_CONTACT_PHONE: "phone",
 }
-_EXACT_KINDS = (KIND_FULL_NAME, KIND_EMAIL)
+_EXACT_KINDS = (KIND_FULL_NAME, KIND_EMAIL, KIND_CONTACT_EMAIL)
 
 
 @dataclass(frozen=True)
@@ -93,10 +103,10 @@ def _plan(text: str) -> _Plan:
     if not any(ch.isspace() for ch in text):
         email = email_key(text)
         if len(email) >= MIN_QUERY_LENGTH:
-            queries[KIND_EMAIL] = email
+            queries[KIND_EMAIL] = queries[KIND_CONTACT_EMAIL] = email
     phone = phone_query(text)
     if phone is not None:
-        queries[KIND_PHONE] = phone
+        queries[KIND_PHONE] = queries[KIND_CONTACT_PHONE] = phone
     return _Plan(parse_uuid(text), {kind: q[:MAX_KEY_LENGTH] for kind, q in queries.items()})
 
 
@@ -118,16 +128,10 @@ def _scan_statement(kinds: tuple[str, ...], fetch: int, with_code: bool):
 
     Built once per shape (the bound values change, the SQL does not, so SQLAlchemy's compiled
     cache is hit too)."""
-    c = patron_search.c
-    parts = [
-        select(c.kind, c.key, c.patronId)
-        .where(c.kind == kind, c.key >= bindparam(f"low_{kind}"), c.key < bindparam(f"high_{kind}"))
-        .order_by(c.key, c.patronId)
-        # A literal, not a bound parameter: PostgreSQL's generic plan for a prepared statement
-        # cannot see a parameter's value, assumes many rows and joins `users` by a full scan.
-        .limit(literal_column(str(int(fetch)), Integer))
-        for kind in kinds
-    ]
+    # A literal, not a bound parameter: PostgreSQL's generic plan for a prepared statement
+    # cannot see a parameter's value, assumes many rows and joins `users` by a full scan.
+    limit = literal_column(str(int(fetch)), Integer)
+    parts = [_kind_scan(kind).limit(limit) for kind in kinds]
     if with_code:
         code = bindparam("code", type_=UUIDType)
         parts.append(select(_label(_CODE), _label("", "key"), User.id).where(User.id == code))
@@ -143,6 +147,24 @@ def _scan_statement(kinds: tuple[str, ...], fetch: int, with_code: bool):
     stale_limit = literal_column(str(STALE_LIMIT), Integer)
     stale = select(_label(_STALE), _label("", "key"), marks.patronId, *nothing).limit(stale_limit)
     return union_all(found, select(stale.subquery()))
+
+
+def _kind_scan(kind: str):
+    """The keys of one kind in its prefix range, in key order (contacts from their table)."""
+    low, high = bindparam(f"low_{kind}"), bindparam(f"high_{kind}")
+    if kind in _CONTACT_KINDS:
+        k = PatronContact.__table__.c
+        return (
+            select(_label(kind), k.searchKey.label("key"), k.patronId)
+            .where(k.kind == _CONTACT_KINDS[kind], k.searchKey >= low, k.searchKey < high)
+            .order_by(k.searchKey, k.patronId)
+        )
+    c = patron_search.c
+    return (
+        select(c.kind, c.key, c.patronId)
+        .where(c.kind == kind, c.key >= low, c.key < high)
+        .order_by(c.key, c.patronId)
+    )
 
 
 def _label(value: str, name: str = "kind"):

@@ -244,6 +244,42 @@ class Setting(Base):
     )
 
 
+CONTACT_KINDS = ("email", "phone")
+CONTACT_LABELS = ("home", "work", "mobile", "household", "other")
+
+
+class PatronContact(Base):
+    """A patron's other emails and phones (issue 15): the second address of a Planning Center
+    export, a work phone, the household address a child shares with a parent. Our own table
+    (migration 0005); `users` keeps the guide's shape. `searchKey` is the value folded as the
+    search folds it (email folded, phone digits reversed), so the door finds a patron by any
+    of their contacts with the same range scans as `patron_search`.
+    """
+
+    __tablename__ = "patron_contacts"
+    __table_args__ = (
+        CheckConstraint(_in_list("kind", CONTACT_KINDS), name="kind"),
+        CheckConstraint(_in_list("label", CONTACT_LABELS), name="label"),
+        UniqueConstraint("patronId", "kind", "value"),
+        Index("idx_patron_contacts_search", "kind", "searchKey", "patronId"),
+    )
+
+    id: Mapped[uuid.UUID] = _id_column()
+    patron_id: Mapped[uuid.UUID] = mapped_column(
+        "patronId", UUIDType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[str] = mapped_column("kind", Text, nullable=False)
+    label: Mapped[str] = mapped_column("label", Text, nullable=False)
+    value: Mapped[str] = mapped_column("value", Text, nullable=False)
+    # "C" collation on PostgreSQL: prefix ranges compare in code-point order (see search.md).
+    search_key: Mapped[str] = mapped_column(
+        "searchKey", Text().with_variant(Text(collation="C"), "postgresql"), nullable=False
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
+    )
+
+
 # The patron search tables and the hook that keeps them current belong to every session that
 # writes users, so they load with the models (imported last: they build on User).
 import db.search_index  # noqa: E402, F401

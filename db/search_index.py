@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from db.models import Base, User
-from db.search_fold import patron_keys
+from db.search_fold import MAX_KEY_LENGTH, email_key, patron_keys, phone_digits
 from db.types import UUIDType
 
 # Keys compare in code-point order on both backends: SQLite's default BINARY collation does,
@@ -70,6 +70,14 @@ patron_search_stale = Table(
         primary_key=True,
     ),
 )
+
+
+def contact_key(kind: str, value: str) -> str:
+    """`patron_contacts.searchKey` of a secondary contact: an email folded as the email keys
+    are, a phone's digits reversed as the phone keys are (members, issue 15)."""
+    key = email_key(value) if kind == "email" else phone_digits(value)[::-1]
+    return key[:MAX_KEY_LENGTH]
+
 
 SEARCHED_COLUMNS = ("firstName", "lastName", "email", "phone")
 _SEARCHED_ATTRIBUTES = ("first_name", "last_name", "email", "phone")

@@ -9,10 +9,14 @@ from sqlalchemy.orm import Session
 
 from app.admin.catalogue import TableInfo
 from app.events.localtime import to_local
+from app.no_email import NO_EMAIL, is_placeholder_email
 from db.models import Event, User
 
 
 def user_label(first_name: str, last_name: str, email: str) -> str:
+    # members (issue 15): a placeholder address is shown as "no email"
+    if is_placeholder_email(email):
+        return f"{first_name} {last_name} ({NO_EMAIL})"
     return f"{first_name} {last_name} <{email}>"
 
 

@@ -20,6 +20,7 @@ from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_js
 from app.event_lookup import resolve_door_event
 from app.identify import identify, loggable_code
 from app.masking import display_name
+from app.no_email import shown_email
 from app.outcomes import CheckInResult, Outcome, PatronStatus
 from app.search import MIN_QUERY_LENGTH, search_patrons
 from app.validation import parse_whole_number
@@ -277,7 +278,8 @@ def cmd_patron_search(args, context) -> int:
         print(f"{Outcome.NOT_FOUND.value}: no patron matches {args.query!r}")
     else:
         for m in matches:
-            email = m.email if args.reveal and m.email else m.masked_email
+            # members (issue 15): a placeholder address reads "no email", revealed or not
+            email = shown_email(m.email) if args.reveal and m.email else m.masked_email
             phone = (m.phone if args.reveal and m.phone else m.masked_phone) or ""
             print(f"{m.id}  {m.display_name:<30} {email:<30} {phone}".rstrip())
     return EXIT_OK if matches else EXIT_REFUSED
@@ -299,6 +301,6 @@ def _match_json(match, reveal: bool) -> dict:
         "matchedBy": match.matched_by,
     }
     if reveal:
-        data["email"] = match.email or match.masked_email
+        data["email"] = shown_email(match.email) or match.masked_email
         data["phone"] = match.phone or match.masked_phone
     return data

@@ -23,7 +23,7 @@ from app.transfer import (
     read_patron_csv,
     table_statement,
 )
-from app.transfer.patron_file import FIELD_LABELS, IGNORE
+from app.transfer.plan_report import format_plan_rows
 from db.session import unit_of_work
 
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -208,19 +208,11 @@ def _import_json(outcome: str, message: str, file, plan) -> dict:
 def _print_file(file) -> None:
     kind = _DELIMITER_NAMES.get(file.delimiter, repr(file.delimiter))
     print(f"File: {file.name} ({file.encoding}, {kind}-separated, {len(file.rows):,} rows)")
-    parts = []
-    for header in file.headers:
-        target = file.mapping.get(header, IGNORE)
-        parts.append(f"{header} -> {FIELD_LABELS[target]}" if target else f"{header} (ignored)")
-    print("Columns: " + ", ".join(parts))
+    print(f"Recognized: {file.layout}")
+    print("Columns: " + ", ".join(file.describe_column(h) for h in file.headers))
     for note in file.notes:
         print(f"Note: {note}")
 
 
 def _print_rejected(plan) -> None:
-    if not plan.rejected:
-        return
-    print(f"Rejected rows ({len(plan.rejected):,}):")
-    for r in plan.rejected:
-        who = ", ".join(x for x in (r.name, r.email) if x)
-        print(f"  row {r.line}: {r.reason}" + (f"  [{who}]" if who else ""))
+    print(format_plan_rows(plan), end="")

@@ -21,13 +21,8 @@ from app.transfer.export import (
 )
 from app.transfer.filters import ColumnFilter, parse_filters
 from app.transfer.patron_file import FIELDS, PatronFile, parse_mapping_args, read_patron_csv
-from app.transfer.patron_import import (
-    ImportPlan,
-    ImportResult,
-    Rejection,
-    apply_import,
-    plan_import,
-)
+from app.transfer.patron_import import ImportPlan, ImportResult, apply_import, plan_import
+from app.transfer.patron_rows import Rejection, RowWarning
 
 __all__ = [
     "EXPORT_TABLES",
@@ -40,6 +35,7 @@ __all__ = [
     "ImportResult",
     "PatronFile",
     "Rejection",
+    "RowWarning",
     "apply_import",
     "count_rows",
     "export_rows",

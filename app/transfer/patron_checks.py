@@ -44,7 +44,33 @@ def clean_email(raw: str) -> str:
     try:
         return validation.clean_email(raw)
     except ValueError:
-        raise FieldProblem(f"bad email {_shown(raw)}") from None
+        pass
+    international = _international_email(raw)
+    if international is None:
+        raise FieldProblem(f"bad email {_shown(raw)}")
+    return international
+
+
+def _international_email(raw: str) -> str | None:
+    """An internationalized address (RFC 6531: 'josé@example.com', 'user@bücher.de'), trimmed,
+    lower-cased and NFC-normalized, or None. The walk-in form's ASCII rules are applied to
+    its ASCII twin: every non-ASCII letter or digit of the local part counts as a letter, the
+    domain is IDNA-encoded."""
+    text = unicodedata.normalize("NFC", raw.strip().lower())
+    if text.isascii() or text.count("@") != 1:
+        return None
+    local, domain = text.split("@")
+    if any(not ch.isascii() and unicodedata.category(ch)[0] not in "LMN" for ch in local):
+        return None
+    twin_local = "".join(ch if ch.isascii() else "a" for ch in local)
+    try:
+        twin_domain = domain.encode("idna").decode("ascii")
+        validation.clean_email(f"{twin_local}@{twin_domain}")
+    except (UnicodeError, ValueError):
+        return None
+    if len(text.encode("utf-8")) > validation.MAX_EMAIL:
+        return None
+    return text
 
 
 def clean_phone(raw: str) -> str | None:
@@ -54,6 +80,57 @@ def clean_phone(raw: str) -> str | None:
         return validation.clean_phone(raw.replace("/", " "))
     except ValueError as exc:
         raise FieldProblem(f"bad phone {_shown(raw)}: {str(exc).rstrip('.')}") from None
+
+
+_SCIENTIFIC = re.compile(r"[+-]?\d(?:[.,]\d+)?[eE]\+?\d{1,3}")
+# Cells that stand for "nothing here" in exports and office lists (compared without case,
+# spaces or punctuation): Eventbrite's "Info Requested", "N/A", "none"...
+PLACEHOLDERS = frozenset(
+    [
+        "inforequested",
+        "na",
+        "none",
+        "null",
+        "nil",
+        "unknown",
+        "tbd",
+        "tba",
+        "noemail",
+        "nophone",
+        "noname",
+        "keine",
+        "aucun",
+        "ninguno",
+        "ninguna",
+        "nv",
+        "nichtvorhanden",
+    ]
+)
+
+
+def is_scientific(raw: str) -> bool:
+    """'1.21755E+10': a phone number a spreadsheet turned into a number (digits are lost)."""
+    return _SCIENTIFIC.fullmatch(raw.strip()) is not None
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_LONGEST_PLACEHOLDER = 24  # with spaces and punctuation: "Info Requested", "nicht vorhanden"
+
+
+def is_placeholder(raw: str) -> bool:
+    if len(raw) > _LONGEST_PLACEHOLDER:  # most cells: no look at each character
+        return False
+    return _NOT_ALNUM.sub("", raw.lower()) in PLACEHOLDERS
+
+
+def looks_damaged(name: str) -> bool:
+    """A name with '?' or U+FFFD: letters an earlier program could not encode (Excel saving
+    'Łukasz' as '?ukasz')."""
+    return "?" in name or "\ufffd" in name
+
+
+def shown(raw: str) -> str:
+    return _shown(raw)
 
 
 def _shown(raw: str) -> str:

@@ -1,15 +1,15 @@
-"""Reading a member list as a church office exports it from a spreadsheet.
+"""Reading a member list as people have it: a spreadsheet or a contacts program's export.
 
-A header row; UTF-8 with or without BOM (UTF-16 with BOM too, as Excel's "Unicode text" writes
-it; anything that is not UTF-8 is read as Windows-1252 and the report says so); comma, semicolon
-or tab (sniffed from the header line); CRLF or LF; empty lines ignored. Columns are matched to
-patron fields by header name with common aliases, or by an explicit mapping. A cell that the
-export guarded against spreadsheet formulas ("'=...") loses that quote again.
+A header row; UTF-8 with or without BOM, UTF-16 with or without BOM, else Windows-1252 (the
+report says so; app.transfer.file_source); comma, semicolon or tab (sniffed from the header
+line); CRLF or LF; blank rows ignored. Columns are matched to patron fields by their header's
+words (app.transfer.layouts), or by an explicit mapping on top. Several email and phone columns
+are kept, each with its label, in order of preference; a Google cell holding "a ::: b" is two
+values. A cell that the export guarded against spreadsheet formulas ("'=...") loses that quote.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -19,49 +19,48 @@ from pathlib import Path
 
 from app.errors import ValidationError
 from app.transfer.cell_guard import unguard
+from app.transfer.file_source import MAX_FILE_BYTES, decode, printable, read_file_bytes
+from app.transfer.layouts import (
+    FIELD_LABELS,
+    FIELDS,
+    IGNORED,
+    PHONE_ORDER,
+    ColumnRole,
+    label_column_for,
+    label_from_cell,
+    recognize,
+    role_of,
+)
 from db.gc_pause import gc_paused
 
-FIELDS = ("firstName", "lastName", "email", "phone")
-REQUIRED_FIELDS = ("firstName", "lastName", "email")
-FIELD_LABELS = {
-    "firstName": "first name",
-    "lastName": "last name",
-    "email": "email",
-    "phone": "phone",
-}
+__all__ = [
+    "FIELDS",
+    "FIELD_LABELS",
+    "IGNORE",
+    "MAX_FILE_BYTES",
+    "SINGLE_FIELDS",
+    "PatronFile",
+    "SourceRow",
+]
+
 IGNORE = ""  # mapping target meaning "do not import this column"
-MAX_FILE_BYTES = 64 * 1024 * 1024
-
-_ALIASES = {
-    "firstName": (
-        "firstname first givenname given forename fname christianname prenom vorname nombre "
-        "voornaam nome"
-    ),
-    "lastName": (
-        "lastname last surname familyname family lname nom nomdefamille nachname apellido "
-        "apellidos achternaam cognome"
-    ),
-    "email": (
-        "email emailaddress mail mailaddress courriel adresseemail adressemail adressecourriel "
-        "emailadresse correo correoelectronico"
-    ),
-    "phone": (
-        "phone phonenumber mobile mobilephone mobilenumber telephone telephonenumber tel cell "
-        "cellphone handy telefon telefono telefone portable gsm homephone"
-    ),
-}
-ALIASES: dict[str, str] = {
-    alias: target for target, words in _ALIASES.items() for alias in words.split()
-}
+NAME_FIELDS = ("firstName", "lastName", "name")
+# Fields one column at most may hold when chosen by hand (several emails and phones are fine).
+SINGLE_FIELDS = ("firstName", "lastName", "name", "status")
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ costs twice as much, at 100,000 rows per import.
+@dataclass(slots=True)
 class SourceRow:
     """One data row: `line` is the row number a spreadsheet shows (the header is row 1 when
-    the file starts with it), `values` the mapped cells as written (not yet cleaned)."""
+    the file starts with it; a quoted cell over several lines is still one row). `values`
+    holds the name and status cells (the first non-empty of the columns for each), `emails`
+    and `phones` (label, cell) in order of preference, all as written (not yet cleaned)."""
 
     line: int
     values: dict[str, str]
+    emails: tuple[tuple[str, str], ...] = ()
+    phones: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,16 +72,29 @@ class PatronFile:
     mapping: dict[str, str]  # header as in the file -> field (or IGNORE)
     rows: tuple[SourceRow, ...]
     notes: tuple[str, ...] = field(default=())
+    layout: str = "a member list"
+    labels: dict[str, str] = field(default_factory=dict)  # email/phone header -> label
 
     @property
     def missing_fields(self) -> tuple[str, ...]:
-        """Required fields that no column is mapped to (the import cannot run without them)."""
+        """What no column is mapped to and the import cannot do without: some name."""
         mapped = set(self.mapping.values())
-        return tuple(f for f in REQUIRED_FIELDS if f not in mapped)
+        if mapped & set(NAME_FIELDS):
+            return ()
+        return ("firstName", "lastName")
 
     @property
     def ignored_headers(self) -> tuple[str, ...]:
         return tuple(h for h in self.headers if self.mapping.get(h, IGNORE) == IGNORE)
+
+    def describe_column(self, header: str) -> str:
+        """ "Home Email -> email (home)", "Notes (ignored)": the mapping as the report shows it."""
+        target = self.mapping.get(header, IGNORE)
+        if not target:
+            return f"{printable(header)} (ignored)"
+        label = self.labels.get(header)
+        tail = f" ({label})" if label and label != "other" else ""
+        return f"{printable(header)} -> {FIELD_LABELS[target]}{tail}"
 
 
 def normalize_header(text: str) -> str:
@@ -94,21 +106,20 @@ def normalize_header(text: str) -> str:
 
 def field_for(name: str) -> str | None:
     """The patron field a header or a mapping target names, or None."""
-    return ALIASES.get(normalize_header(name))
+    if name in FIELDS:
+        return name
+    return role_of(name).field or None
+
+
+def guess_roles(headers: tuple[str, ...] | list[str]) -> dict[str, ColumnRole]:
+    """Header -> role by its words. Several columns may share a field: the reader takes the
+    first non-empty name cell in rank order ("First Name" before "Given Name") and keeps every
+    email and phone."""
+    return {header: role_of(header) for header in headers}
 
 
 def guess_mapping(headers: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """Header -> field by name and aliases; the first column wins when two mean the same."""
-    mapping: dict[str, str] = {}
-    taken: set[str] = set()
-    for header in headers:
-        target = field_for(header)
-        if target is not None and target not in taken:
-            mapping[header] = target
-            taken.add(target)
-        else:
-            mapping[header] = IGNORE
-    return mapping
+    return {h: role.field for h, role in guess_roles(headers).items()}
 
 
 def parse_mapping_args(items: list[str] | None) -> dict[str, str]:
@@ -126,18 +137,24 @@ def parse_mapping_args(items: list[str] | None) -> dict[str, str]:
     return mapping
 
 
-def apply_mapping(headers: tuple[str, ...], explicit: dict[str, str] | None) -> dict[str, str]:
-    """The guessed mapping with `explicit` choices on top; checked for unknown names."""
-    mapping = guess_mapping(headers)
+def apply_mapping(
+    headers: tuple[str, ...], explicit: dict[str, str] | None
+) -> dict[str, ColumnRole]:
+    """The guessed roles with `explicit` choices on top; checked for unknown names. A column
+    chosen by hand takes its field away from every guessed column."""
+    roles = guess_roles(headers)
     if not explicit:
-        return mapping
+        return roles
     by_normal = {normalize_header(h): h for h in headers}
     chosen: dict[str, str] = {}
     for header, target in explicit.items():
-        actual = header if header in mapping else by_normal.get(normalize_header(header))
+        actual = header if header in roles else by_normal.get(normalize_header(header))
         if actual is None:
             raise ValidationError(
-                {"map": f"the file has no column {header!r}; its columns are: {', '.join(headers)}"}
+                {
+                    "map": f"the file has no column {printable(header)!r}; its columns are: "
+                    f"{printable(', '.join(headers), 400)}"
+                }
             )
         if target in ("", "-", "ignore"):
             chosen[actual] = IGNORE
@@ -145,24 +162,29 @@ def apply_mapping(headers: tuple[str, ...], explicit: dict[str, str] | None) -> 
         resolved = target if target in FIELDS else field_for(target)
         if resolved is None:
             raise ValidationError(
-                {"map": f"{target!r} is not a patron field; use one of: {', '.join(FIELDS)}"}
+                {
+                    "map": f"{printable(target)!r} is not a patron field; use one of: {', '.join(FIELDS)}"
+                }
             )
         chosen[actual] = resolved
-    # An explicit choice takes its field away from any guessed column.
-    for header in mapping:
+    for header in headers:
         if header in chosen:
-            mapping[header] = chosen[header]
-        elif mapping[header] in chosen.values():
-            mapping[header] = IGNORE
-    targets = [t for t in mapping.values() if t != IGNORE]
-    duplicated = {t for t in targets if targets.count(t) > 1}
-    if duplicated:
-        field_name = sorted(duplicated)[0]
-        columns = [h for h, t in mapping.items() if t == field_name]
-        raise ValidationError(
-            {"map": f"both {columns[0]!r} and {columns[1]!r} are mapped to {field_name}"}
-        )
-    return mapping
+            guessed = roles[header]
+            target = chosen[header]
+            label = guessed.label if guessed.field == target else "other"
+            rank = PHONE_ORDER.get(label, 0) if target == "phone" else 0
+            roles[header] = ColumnRole(target, label, rank) if target else IGNORED
+        elif roles[header].field in chosen.values():
+            roles[header] = IGNORED
+    for field_name in SINGLE_FIELDS:
+        columns = [h for h in chosen if chosen[h] == field_name]
+        if len(columns) > 1:
+            raise ValidationError(
+                {
+                    "map": f"both {printable(columns[0])!r} and {printable(columns[1])!r} are mapped to {field_name}"
+                }
+            )
+    return roles
 
 
 def read_patron_csv(
@@ -180,61 +202,99 @@ def _read(source, mapping, name) -> PatronFile:
     else:
         path = Path(source)
         name = name or path.name
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise ValidationError({"file": f"{name} is larger than 64 MB; split it first"})
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ValidationError({"file": f"cannot read {name}: {exc.strerror or exc}"}) from None
+        data = read_file_bytes(path, name)
     text, encoding, notes = decode(data)
     delimiter = sniff_delimiter(text)
-    records = _records(text, delimiter, name)
+    shown = printable(name)
+    records = _records(text, delimiter, shown)
     if not records:
-        raise ValidationError({"file": f"{name} is empty: it needs a header row and member rows"})
-    header_line, header = records[0]
+        raise ValidationError({"file": f"{shown} is empty: it needs a header row and member rows"})
+    _header_line, header = records[0]
     headers = tuple(cell.strip() for cell in header)
-    if any(h == "" for h in headers) and all(h == "" for h in headers):
-        raise ValidationError({"file": f"{name}: the first row must hold the column names"})
+    if all(h == "" for h in headers):
+        raise ValidationError({"file": f"{shown}: the first row must hold the column names"})
     headers = tuple(h or f"column {i + 1}" for i, h in enumerate(headers))
     if len(set(headers)) != len(headers):
         seen = [h for h in headers if headers.count(h) > 1]
-        raise ValidationError({"file": f"{name}: the column {seen[0]!r} appears twice"})
-    chosen = apply_mapping(headers, mapping)
-    wanted = [(i, chosen[h]) for i, h in enumerate(headers) if chosen[h] != IGNORE]
-    rows = []
-    for line, cells in records[1:]:
-        # unguard: the export's formula guard comes off, so an exported list re-imports as is.
-        values = {target: (unguard(cells[i]) if i < len(cells) else "") for i, target in wanted}
-        rows.append(SourceRow(line, values))
-    return PatronFile(name, encoding, delimiter, headers, chosen, tuple(rows), tuple(notes))
+        raise ValidationError({"file": f"{shown}: the column {printable(seen[0])!r} appears twice"})
+    roles = apply_mapping(headers, mapping)
+    reader = _RowReader(headers, roles)
+    rows = tuple(reader.row(line, cells) for line, cells in records[1:])
+    chosen = {h: r.field for h, r in roles.items()}
+    labels = {h: r.label for h, r in roles.items() if r.field in ("email", "phone")}
+    return PatronFile(
+        shown,
+        encoding,
+        delimiter,
+        headers,
+        chosen,
+        rows,
+        tuple(notes),
+        recognize(headers, chosen),
+        labels,
+    )
 
 
-def decode(data: bytes) -> tuple[str, str, list[str]]:
-    """Bytes -> text, the encoding used, and a note when it was a guess."""
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", "UTF-8 (with BOM)")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", "UTF-16")
-    try:
-        return data.decode("utf-8"), "UTF-8", []
-    except UnicodeDecodeError:
-        pass
-    # cp1252 leaves five bytes undefined; latin-1 takes every byte, so reading never fails.
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    note = "The file is not UTF-8; it was read as Windows-1252 (check accented names)."
-    return text, "Windows-1252", [note]
+class _RowReader:
+    """Turns a record's cells into a SourceRow with the column plan worked out once."""
 
+    def __init__(self, headers: tuple[str, ...], roles: dict[str, ColumnRole]):
+        index = {h: i for i, h in enumerate(headers)}
+        by_rank = sorted(
+            ((r.rank, i, h) for i, (h, r) in enumerate(roles.items()) if r.field),
+            key=lambda t: t[:2],
+        )
+        self.single = {}
+        for _rank, i, h in by_rank:
+            f = roles[h].field
+            if f not in ("email", "phone"):
+                self.single.setdefault(f, []).append(i)
+        # (column, fixed label, column holding a per-row label or None)
+        self.emails = []
+        self.phones = []
+        for i, h in enumerate(headers):
+            role = roles[h]
+            if role.field in ("email", "phone"):
+                label_header = label_column_for(h, headers)
+                target = self.emails if role.field == "email" else self.phones
+                target.append((i, role.label or "other", index.get(label_header)))
 
-def _strict(data: bytes, codec: str, label: str) -> tuple[str, str, list[str]]:
-    try:
-        return data.decode(codec), label, []
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            {"file": f"the file says it is {label} but byte {exc.start} is not; save it again"}
-        ) from None
+    def row(self, line: int, cells: list[str]) -> SourceRow:
+        size = len(cells)
+        values = {}
+        for f, columns in self.single.items():
+            value = ""
+            for i in columns:
+                if i < size and cells[i].strip():
+                    value = cells[i]
+                    break
+            # unguard: the export's formula guard comes off, so an exported list re-imports.
+            values[f] = unguard(value) if value else ""
+        emails = self._contacts(self.emails, cells, size) if self.emails else ()
+        phones = self._contacts(self.phones, cells, size) if self.phones else ()
+        if len(phones) > 1:
+            phones = tuple(sorted(phones, key=lambda p: PHONE_ORDER.get(p[0], 2)))
+        return SourceRow(line, values, emails, phones)
+
+    @staticmethod
+    def _contacts(columns, cells, size) -> tuple[tuple[str, str], ...]:
+        found = []
+        for i, label, label_at in columns:
+            if i >= size:
+                continue
+            cell = cells[i].strip()
+            if not cell:
+                continue
+            if label_at is not None and label_at < size and cells[label_at].strip():
+                label = label_from_cell(cells[label_at])
+            if ":::" not in cell:  # the usual case
+                found.append((label, unguard(cell)))
+                continue
+            # Google writes two addresses of one label in one cell: "a@x.org ::: b@y.org".
+            for part in cell.split(":::"):
+                if part.strip():
+                    found.append((label, unguard(part.strip())))
+        return tuple(found)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -253,17 +313,19 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _records(text: str, delimiter: str, name: str) -> list[tuple[int, list[str]]]:
-    """(starting line, cells) for every record that is not blank."""
+    """(row number as a spreadsheet shows it, cells) for every record that is not blank. A
+    spreadsheet counts records, not lines: a quoted cell over three lines is one row, and a
+    blank line is an (empty) row."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     records = []
-    start = 1
+    number = 0
     try:
         for cells in reader:
+            number += 1
             if any(cell.strip() for cell in cells):
-                records.append((start, cells))
-            start = reader.line_num + 1
+                records.append((number, cells))
     except csv.Error as exc:
         raise ValidationError(
-            {"file": f"{name}: row {reader.line_num} cannot be read as CSV ({exc})"}
+            {"file": f"{name}: row {number + 1} cannot be read as CSV ({printable(str(exc))})"}
         ) from None
     return records

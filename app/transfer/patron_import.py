@@ -6,9 +6,12 @@ transaction and writes only the valid rows, all together or not at all; rejected
 and listed. With `strict=True` any rejected row refuses the whole file. A database error at any
 point rolls the whole import back, since the caller's unit of work owns the transaction.
 
-Rows are matched to existing patrons by email, any case (emails are stored lower-cased). Writes
-are batched (executemany; COPY for new rows on PostgreSQL), never one ORM object per row. An
-empty phone cell keeps the phone already on file.
+Rows are matched to existing patrons by email, any case (emails are stored lower-cased); people
+without an email of their own by name and phone among the patrons who have none, or by name
+alone with a warning when two match (app.transfer.patron_match). Writes are batched
+(executemany; COPY for new rows on PostgreSQL), never one ORM object per row. An empty phone
+cell keeps the phone already on file. New patrons without an email get a placeholder address
+(app.no_email); secondary contacts are added, never removed.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from sqlalchemy import (
@@ -37,8 +40,15 @@ from sqlalchemy.types import NullType
 
 from app import audit
 from app.errors import ValidationError
-from app.transfer.patron_checks import FieldProblem, clean_email, clean_name, clean_phone
-from app.transfer.patron_file import FIELD_LABELS, PatronFile
+from app.no_email import new_placeholder_email
+from app.transfer.patron_file import PatronFile
+from app.transfer.patron_match import existing_without_email, missing_contacts, write_contacts
+from app.transfer.patron_rows import (
+    PatronRow,
+    Rejection,
+    RowWarning,
+    check_rows,
+)
 from db.gc_pause import gc_paused
 from db.models import User
 from db.search_index import (
@@ -64,23 +74,6 @@ _users = User.__table__
 
 
 @dataclass(frozen=True)
-class PatronRow:
-    line: int
-    email: str
-    first_name: str
-    last_name: str
-    phone: str | None
-
-
-@dataclass(frozen=True)
-class Rejection:
-    line: int
-    reason: str
-    email: str = ""  # as written in the file, to help find the row
-    name: str = ""
-
-
-@dataclass(frozen=True)
 class ImportPlan:
     """What applying the file would do now. Writes nothing."""
 
@@ -90,6 +83,20 @@ class ImportPlan:
     unchanged: int
     rejected: tuple[Rejection, ...]
     notes: tuple[str, ...] = field(default=())
+    warnings: tuple[RowWarning, ...] = ()
+    # (existing patron's id, or the index in `new` of a new patron; Contact) to add
+    contacts: tuple = ()
+    layout: str = "a member list"
+    households: int = 0
+
+    @property
+    def needs_name(self) -> tuple[Rejection, ...]:
+        """Rows refused only for a missing first or last name (listed apart)."""
+        return tuple(r for r in self.rejected if r.needs_name)
+
+    @property
+    def refused(self) -> tuple[Rejection, ...]:
+        return tuple(r for r in self.rejected if not r.needs_name)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -98,14 +105,28 @@ class ImportPlan:
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "rejected": len(self.rejected),
+            "needs_name": len(self.needs_name),
+            "no_email": sum(1 for row in self.new if row.email is None),
+            "households": self.households,
+            "contacts": len(self.contacts),
+            "warnings": len(self.warnings),
         }
 
     def summary(self) -> str:
         c = self.counts
-        return (
+        text = (
             f"{c['new']:,} new, {c['updated']:,} updated, {c['unchanged']:,} unchanged, "
             f"{c['rejected']:,} rejected"
         )
+        if c["needs_name"]:
+            text += f" ({c['needs_name']:,} need a first/last name)"
+        extras = [
+            f"{c['no_email']:,} new without an email of their own" if c["no_email"] else "",
+            f"{c['contacts']:,} secondary contacts to add" if c["contacts"] else "",
+            f"{c['warnings']:,} warnings" if c["warnings"] else "",
+        ]
+        extras = [e for e in extras if e]
+        return text + ("; " + ", ".join(extras) if extras else "")
 
 
 @dataclass(frozen=True)
@@ -116,68 +137,46 @@ class ImportResult:
     audit_id: uuid.UUID | None
 
 
-def check_rows(file: PatronFile) -> tuple[list[PatronRow], list[Rejection]]:
-    """Clean and check every row without the database: (valid rows, rejections). The first of
-    several rows with the same email (any case) is kept; the others are rejected."""
-    missing = file.missing_fields
-    if missing:
-        labels = ", ".join(FIELD_LABELS[f] for f in missing)
-        raise ValidationError(
-            {
-                "map": f"no column of {file.name} is mapped to: {labels} (columns: "
-                f"{', '.join(file.headers)})"
-            }
-        )
-    valid: list[PatronRow] = []
-    rejected: list[Rejection] = []
-    first_line_of: dict[str, tuple[int, str]] = {}
-    for row in file.rows:
-        v = row.values
-        raw_email = v.get("email", "")
-        try:
-            email = clean_email(raw_email)
-            first = clean_name(v.get("firstName", ""), "first name")
-            last = clean_name(v.get("lastName", ""), "last name")
-            phone = clean_phone(v.get("phone", ""))
-        except FieldProblem as problem:
-            reason = str(problem)
-            rejected.append(Rejection(row.line, reason, raw_email.strip()[:80], _name_of(v)))
-            continue
-        earlier = first_line_of.get(email)
-        if earlier is not None:
-            line, written = earlier
-            how = " (differs only in case)" if written != raw_email.strip() else ""
-            reason = f"duplicate email: same as row {line}{how}"
-            rejected.append(Rejection(row.line, reason, raw_email.strip()[:80], _name_of(v)))
-            continue
-        first_line_of[email] = (row.line, raw_email.strip())
-        valid.append(PatronRow(row.line, email, first, last, phone))
-    return valid, rejected
-
-
-def _name_of(values: dict[str, str]) -> str:
-    """The name as written, to help find a rejected row (built only for those)."""
-    first, last = values.get("firstName", "").strip(), values.get("lastName", "").strip()
-    return f"{first} {last}".strip()[:80]
-
-
 def plan_import(session: Session, file: PatronFile) -> ImportPlan:
     """The dry run: compare the file with the database. Reads only."""
-    valid, rejected = check_rows(file)
-    existing = _existing_by_email(session, [row.email for row in valid])
-    new, updated, unchanged = [], [], 0
+    checked = check_rows(file)
+    valid = checked.valid
+    warnings = list(checked.warnings)
+    existing = _existing_by_email(session, [row.email for row in valid if row.email])
+    by_name = existing_without_email(session, [row for row in valid if row.email is None])
+    new, updated, unchanged, contacts = [], [], 0, []
     for row in valid:
-        current = existing.get(row.email)
+        if row.email is not None:
+            current = existing.get(row.email)
+        else:
+            current, warning = by_name.get(row.line, (None, None))
+            if warning:
+                warnings.append(RowWarning(row.line, warning, f"{row.first_name} {row.last_name}"))
         if current is None:
+            contacts.extend((len(new), contact) for contact in row.contacts)
             new.append(row)
             continue
         user_id, first, last, phone = current
+        contacts.extend((user_id, contact) for contact in row.contacts)
         wanted_phone = row.phone if row.phone is not None else phone
         if (first, last, phone) == (row.first_name, row.last_name, wanted_phone):
             unchanged += 1
         else:
             updated.append((user_id, row))
-    return ImportPlan(file.name, tuple(new), tuple(updated), unchanged, tuple(rejected), file.notes)
+    contacts = missing_contacts(session, contacts)
+    warnings.sort(key=lambda w: w.line)
+    return ImportPlan(
+        file.name,
+        tuple(new),
+        tuple(updated),
+        unchanged,
+        tuple(checked.rejected),
+        file.notes,
+        tuple(warnings),
+        tuple(contacts),
+        file.layout,
+        checked.households,
+    )
 
 
 def apply_import(
@@ -209,10 +208,16 @@ def _apply(session, file, station, method, strict, progress, batch_size) -> Impo
     now = utcnow()
     connection = session.connection()
     writer = _RawWriter(connection, now)
+    # New patrons without an email of their own get a placeholder address (app.no_email).
+    emails = [row.email or new_placeholder_email() for row in plan.new]
     # Rows in email order with ids handed out in ascending order: every index of users (and the
     # search keys' patronId index) then grows in one run instead of at random places.
-    new_rows = sorted(plan.new, key=lambda row: row.email)
+    order = sorted(range(len(plan.new)), key=emails.__getitem__)
+    new_rows = [
+        plan.new[i] if plan.new[i].email else replace(plan.new[i], email=emails[i]) for i in order
+    ]
     new_ids = new_patron_ids(len(new_rows))
+    id_of_new = dict(zip(order, new_ids, strict=True))
     done = 0
 
     def step(count: int) -> None:
@@ -244,6 +249,7 @@ def _apply(session, file, station, method, strict, progress, batch_size) -> Impo
         batch = updates[start : start + batch_size]
         writer.update(batch)
         step(len(batch))
+    write_contacts(connection, plan.contacts, id_of_new, now)
     detail = {"file": file.name, **plan.counts, "encoding": file.encoding}
     entry_id = audit.write(
         session,

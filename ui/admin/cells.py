@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.admin.catalogue import BOOLEAN, INTEGER, ColumnInfo
+from app.no_email import NO_EMAIL, is_placeholder_email
 
 NULL_TEXT = "NULL"
 STAGED_BRUSH = QBrush(QColor("#fff3b0"))
@@ -31,6 +32,8 @@ def display_text(column: ColumnInfo, value, label: str | None = None) -> str:
         return "yes" if value else "no"
     if isinstance(value, uuid.UUID):
         return str(value)
+    if column.name == "email" and is_placeholder_email(value):
+        return NO_EMAIL  # members (issue 15): the stored placeholder is in the tooltip
     return str(value)
 
 
@@ -49,6 +52,8 @@ class CellFormatter:
                 return error
             if label is not None or isinstance(value, uuid.UUID):
                 return str(value)
+            if column.name == "email" and is_placeholder_email(value):
+                return value
             if isinstance(value, datetime):
                 return value.isoformat()
             return None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from app.errors import ValidationError
 from app.transfer import apply_import, plan_import, read_patron_csv
-from app.transfer.patron_file import FIELD_LABELS, FIELDS, IGNORE, PatronFile
+from app.transfer.patron_file import FIELD_LABELS, FIELDS, IGNORE, SINGLE_FIELDS, PatronFile
 from ui.transfer.progress import ProgressRelay
-from ui.transfer.rejection_model import RejectionModel
+from ui.transfer.rejection_model import RejectionModel, plan_rows
 from ui.worker import DbWorker, describe_error
 
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
@@ -70,18 +71,28 @@ class ImportDialog(QDialog):
         self.file_label = QLabel("")
         self.file_label.setWordWrap(True)
         self.mapping_box = QGroupBox("Columns")
-        self.mapping_form = QFormLayout(self.mapping_box)
+        mapping_inner = QWidget()
+        self.mapping_form = QFormLayout(mapping_inner)
+        # A Planning Center or Outlook export has 40-90 columns: they scroll, the dialog fits.
+        mapping_scroll = QScrollArea()
+        mapping_scroll.setWidgetResizable(True)
+        mapping_scroll.setWidget(mapping_inner)
+        mapping_scroll.setMaximumHeight(240)
+        QVBoxLayout(self.mapping_box).addWidget(mapping_scroll)
         self.mapping_box.hide()
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
         self.summary_label.setAccessibleName("Dry run summary")
         self.rejections = RejectionModel(self)
         self.rejection_view = QTableView()
-        self.rejection_view.setAccessibleName("Rejected rows")
+        self.rejection_view.setAccessibleName("Rejected rows and warnings")
         self.rejection_view.setModel(self.rejections)
         self.rejection_view.verticalHeader().hide()  # the Row column already numbers them
         self.rejection_view.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.Stretch
+        )
+        self.rejection_view.horizontalHeader().setSectionResizeMode(
+            4, QHeaderView.ResizeMode.ResizeToContents
         )
         self.rejection_view.hide()
         self.progress_bar = QProgressBar()
@@ -172,7 +183,10 @@ class ImportDialog(QDialog):
         self._set_busy(False)
         self._file = file
         kind = _DELIMITERS.get(file.delimiter, "commas")
-        lines = [f"{file.name}: {len(file.rows):,} rows, {file.encoding}, separated by {kind}."]
+        lines = [
+            f"{file.name}: {len(file.rows):,} rows, {file.encoding}, separated by {kind}.",
+            f"Recognized: {file.layout}.",
+        ]
         lines += list(file.notes)
         if file.missing_fields:
             missing = ", ".join(FIELD_LABELS[f] for f in file.missing_fields)
@@ -206,6 +220,7 @@ class ImportDialog(QDialog):
             for name in FIELDS:
                 box.addItem(FIELD_LABELS[name], name)
             box.setCurrentIndex(max(box.findData(file.mapping.get(header, IGNORE)), 0))
+            box.setToolTip(file.describe_column(header))
             box.currentIndexChanged.connect(self._on_mapping_box_changed)
             self.mapping_form.addRow(header, box)
         self.mapping_box.show()
@@ -220,7 +235,8 @@ class ImportDialog(QDialog):
 
     def _on_mapping_box_changed(self, _index: int) -> None:
         chosen = {header: box.currentData() for header, box in self.mapping_boxes().items()}
-        targets = [t for t in chosen.values() if t != IGNORE]
+        # Several email or phone columns are fine (the others become secondary contacts).
+        targets = [t for t in chosen.values() if t in SINGLE_FIELDS]
         if len(targets) != len(set(targets)):
             self._forget_plan()
             self.file_label.setText("Two columns are set to the same field; choose one.")
@@ -247,9 +263,12 @@ class ImportDialog(QDialog):
         text = f"Dry run: {plan.summary()}. Nothing has been written yet."
         if plan.rejected:
             text += " Rejected rows are listed below and will be skipped by Apply."
+        if plan.warnings:
+            text += " Rows with a warning will be imported; please check them."
         self.summary_label.setText(text)
-        self.rejections.set_rejections(plan.rejected)
-        self.rejection_view.setVisible(bool(plan.rejected))
+        rows = plan_rows(plan)
+        self.rejections.set_rejections(rows)
+        self.rejection_view.setVisible(bool(rows))
         self.apply_button.setFocus()
 
     def _on_apply_button_clicked(self) -> None:

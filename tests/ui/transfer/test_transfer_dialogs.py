@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select, text
 
-from app.transfer import Rejection, table_statement
+from app.transfer import Rejection, RowWarning, table_statement
 from db.models import AuditLog, User
 from tests.app.transfer.helpers import add_users
 from ui.transfer import ExportDialog, ImportDialog
@@ -25,6 +25,7 @@ MESSY = (
     "Zoë;Ødegård;zoe@example.org;\r\n"
     "Dup;Case;JOSE@example.org;\r\n"
     "Bad;Mail;nope;\r\n"
+    "Cher;;cher@example.org;\r\n"
 ).encode()
 
 
@@ -46,24 +47,31 @@ def test_import_flow_dry_run_then_apply(qtbot, worker, sessions, tmp_path):
     dialog = ImportDialog(worker, station="office", path=path)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.patron_file is not None, timeout=5000)
-    assert "4 rows" in dialog.file_label.text()
+    assert "5 rows" in dialog.file_label.text()
+    assert "Recognized: a spreadsheet with French column names." in dialog.file_label.text()
     assert not dialog.apply_button.isEnabled()  # not before a dry run
 
     qtbot.mouseClick(dialog.dry_run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
-    assert "2 new, 0 updated, 0 unchanged, 2 rejected" in dialog.summary_label.text()
+    assert "4 new, 0 updated, 0 unchanged, 1 rejected" in dialog.summary_label.text()
+    assert "2 new without an email of their own" in dialog.summary_label.text()
     assert dialog.rejections.rowCount() == 2
-    reasons = [dialog.rejections.index(r, 1).data() for r in range(2)]
-    assert reasons == ["duplicate email: same as row 2 (differs only in case)", "bad email 'nope'"]
+    shown = [[dialog.rejections.index(r, c).data() for c in (0, 1, 4)] for r in range(2)]
+    assert shown == [
+        ["6", "bad email 'nope'; dropped", "Imported, check"],
+        ["7", "needs a first/last name", "Needs first/last name"],
+    ]
+    dialog.resize(1000, 700)
+    dialog.grab().save("/tmp/members_import_dialog.png")
     assert _users(sessions) == 0
     assert dialog.apply_button.isEnabled()
 
     with qtbot.waitSignal(dialog.import_finished, timeout=10000) as finished:
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
-    assert finished.args[0].inserted == 2
-    assert "Imported 2 new" in dialog.summary_label.text()
+    assert finished.args[0].inserted == 4
+    assert "Imported 4 new" in dialog.summary_label.text()
     assert not dialog.apply_button.isEnabled()  # no second apply of the same plan
-    assert _users(sessions) == 2
+    assert _users(sessions) == 4
     with sessions() as session:
         log = session.scalars(select(AuditLog)).one()
         assert (log.method, log.action, log.station) == ("admin", "import_patrons", "office")
@@ -71,17 +79,22 @@ def test_import_flow_dry_run_then_apply(qtbot, worker, sessions, tmp_path):
 
 def test_import_mapping_when_headers_differ(qtbot, worker, sessions, tmp_path):
     path = tmp_path / "odd.csv"
-    path.write_text("Vorname,Zuname,Kontakt\nAnn,Lee,ann@x.org\n", encoding="utf-8")
+    path.write_text("Vorname,Famille,Kontakt\nAnn,Lee,ann@x.org\n", encoding="utf-8")
     dialog = ImportDialog(worker, station="office", path=path)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.patron_file is not None, timeout=5000)
-    assert "Choose which column holds: last name, email" in dialog.file_label.text()
-    assert not dialog.dry_run_button.isEnabled()
     boxes = dialog.mapping_boxes()
-    assert list(boxes) == ["Vorname", "Zuname", "Kontakt"]
-    boxes["Zuname"].setCurrentIndex(boxes["Zuname"].findData("lastName"))
-    qtbot.waitUntil(lambda: dialog.patron_file.mapping["Zuname"] == "lastName", timeout=5000)
+    assert list(boxes) == ["Vorname", "Famille", "Kontakt"]
+    boxes["Vorname"].setCurrentIndex(boxes["Vorname"].findData(""))
+    qtbot.waitUntil(lambda: dialog.patron_file.mapping["Vorname"] == "", timeout=5000)
+    assert "Choose which column holds: first name, last name" in dialog.file_label.text()
+    assert not dialog.dry_run_button.isEnabled()
+    boxes["Vorname"].setCurrentIndex(boxes["Vorname"].findData("firstName"))
+    qtbot.waitUntil(lambda: dialog.patron_file.mapping["Vorname"] == "firstName", timeout=5000)
+    boxes["Famille"].setCurrentIndex(boxes["Famille"].findData("lastName"))
+    qtbot.waitUntil(lambda: dialog.patron_file.mapping["Famille"] == "lastName", timeout=5000)
     assert dialog.mapping_boxes()["Kontakt"] is boxes["Kontakt"]  # widgets kept while re-mapping
+    assert dialog.patron_file.mapping["Kontakt"] == ""
     boxes["Kontakt"].setCurrentIndex(boxes["Kontakt"].findData("email"))
     qtbot.waitUntil(lambda: dialog.dry_run_button.isEnabled(), timeout=5000)
     qtbot.mouseClick(dialog.dry_run_button, Qt.MouseButton.LeftButton)
@@ -98,8 +111,15 @@ def test_import_unreadable_file_is_explained(qtbot, worker, tmp_path):
 
 def test_rejection_model(qtmodeltester):
     model = RejectionModel()
-    model.set_rejections([Rejection(3, "bad email 'x'", "x", "Ann Lee"), Rejection(9, "missing")])
+    model.set_rejections(
+        [
+            Rejection(3, "bad email 'x'", "x", "Ann Lee"),
+            Rejection(9, "missing"),
+            RowWarning(11, "phone '1.2E+10' was turned into a number", "Bo Li"),
+        ]
+    )
     qtmodeltester.check(model)
+    assert model.index(2, 4).data() == "Imported, check"
     assert model.index(0, 0).data() == "3"
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Reason"
 
