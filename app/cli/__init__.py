@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from app import __version__
 from app.cli import (
     admin_commands,
+    badge_command,
     checkin_commands,
     db_commands,
     events_commands,
+    pass_commands,
     transfer_commands,
 )
 from app.cli.common import EXIT_USAGE, CliError, common_options, ensure_display, run_command
@@ -28,6 +30,8 @@ COMMAND_MODULES = [
     transfer_commands,
     checkin_commands,
     events_commands,
+    pass_commands,
+    badge_command,
 ]
 
 
