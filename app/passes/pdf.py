@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import BinaryIO
 
 from app.passes.layout import MM, QUIET_ZONE, CutLine, Page, QrBox, TextBox, qr_matrix, text_width
@@ -115,26 +116,32 @@ def _content(page: Page) -> str:
 
 
 def _qr_ops(box: QrBox, page_height: float) -> str:
-    matrix = qr_matrix(box.code)
-    modules = len(matrix) + 2 * QUIET_ZONE
-    unit = box.size * MM / modules
+    side = len(qr_matrix(box.code))
+    unit = box.size * MM / (side + 2 * QUIET_ZONE)
     left = box.x * MM + QUIET_ZONE * unit
     top = page_height - box.y * MM - QUIET_ZONE * unit
+    # module coordinates, y downwards, through one transform: the symbol's operators are the
+    # same wherever it goes, so they are built once per code
+    return (
+        f"q 0 g {unit:.4f} 0 0 {-unit:.4f} {left:.3f} {top:.3f} cm\n{_module_runs(box.code)}\nf Q"
+    )
+
+
+@lru_cache(maxsize=1024)
+def _module_runs(code: str) -> str:
+    """One rectangle per horizontal run of dark modules (a third as many as modules)."""
     rects = []
-    for r, row in enumerate(matrix):
-        y = top - (r + 1) * unit
+    for r, row in enumerate(qr_matrix(code)):
         c = 0
-        while c < len(row):  # one rectangle per run of dark modules: a third of the squares
+        while c < len(row):
             if not row[c]:
                 c += 1
                 continue
             start = c
             while c < len(row) and row[c]:
                 c += 1
-            rects.append(
-                f"{left + start * unit:.3f} {y:.3f} {(c - start) * unit:.3f} {unit:.3f} re"
-            )
-    return "q 0 g\n" + "\n".join(rects) + "\nf Q"
+            rects.append(f"{start} {r} {c - start} 1 re")
+    return "\n".join(rects)
 
 
 def _text_ops(box: TextBox, page_height: float) -> str:
