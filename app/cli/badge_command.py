@@ -2,6 +2,9 @@
 would print for this patron at this event, as a PDF (for scripts and label printers' folders).
 
 Exit 0 written, 2 bad input, 3 no patron matches CODE.
+
+`credopass badge-settings [--layout L] [--paper P] [--pickup-event EVENT] [--no-pickup-event
+EVENT]` changes the shared badge settings and prints them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,19 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--station", default="cli", metavar="NAME")
     p.set_defaults(handler=cmd_badge)
 
+    p = subparsers.add_parser(
+        "badge-settings",
+        help="the shared badge layout, paper and children's events (pickup codes)",
+        parents=[common],
+    )
+    p.add_argument("--layout", choices=LAYOUTS)
+    p.add_argument("--paper", choices=("A4", "Letter"))
+    p.add_argument(
+        "--pickup-event", metavar="EVENT", help="an event whose badges get a pickup code"
+    )
+    p.add_argument("--no-pickup-event", metavar="EVENT", help="stop pickup codes for an event")
+    p.set_defaults(handler=cmd_badge_settings)
+
 
 def cmd_badge(args, context) -> int:
     from app.passes import badges
@@ -48,4 +64,31 @@ def cmd_badge(args, context) -> int:
         return _not_found(args)
     write_atomically(args.pdf, lambda f: write_pdf(f, [page], title="Badge"))
     print(f"badge written: {args.pdf}")
+    return 0
+
+
+def cmd_badge_settings(args, context) -> int:
+    from app.passes import badges
+
+    def action(session):
+        if args.layout or args.paper:
+            badges.set_badge_layout(
+                session,
+                args.layout or badges.badge_layout(session),
+                args.paper or badges.badge_paper(session),
+            )
+        for ref, on in ((args.pickup_event, True), (args.no_pickup_event, False)):
+            if ref:
+                event = resolve_event(session, ref, open_only=False)
+                badges.set_pickup_event(session, event.id, on)
+        return (
+            badges.badge_layout(session),
+            badges.badge_paper(session),
+            badges.pickup_events(session),
+        )
+
+    layout, paper, pickup = run_in_transaction(context.database().sessions, action)
+    print(
+        f"layout: {layout}\npaper: {paper}\npickup-code events: {', '.join(sorted(pickup)) or 'none'}"
+    )
     return 0

@@ -115,3 +115,16 @@ def test_a_badge_pdf_carries_the_names_event_and_tier(capsys, database_url_text,
     for expected in ("Jane", "Doe", "Kids Club", "Bronze"):
         assert expected in text
     assert "Pickup code" not in text
+
+
+def test_badge_settings_turn_on_pickup_codes(capsys, database_url_text, people, tmp_path):
+    url, pdf = database_url_text, tmp_path / "label.pdf"
+    code, out, _ = run(
+        capsys, url, "badge-settings", "--layout", "62 mm label", "--pickup-event", "Kids Club"
+    )
+    assert code == 0 and "layout: 62 mm label" in out and people["event"] in out
+    assert run(capsys, url, "badge", "Kids Club", "B@x.org", "--pdf", str(pdf))[0] == 0
+    text = pdf_text(pdf)
+    assert text.count("Pickup code") == 2 and "Bob" in text
+    code, _, err = run(capsys, url, "badge-settings", "--pickup-event", "No Such Event")
+    assert code == 2 and err
