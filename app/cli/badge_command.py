@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.pass_commands import _not_found, write_atomically
+from app.cli.pass_commands import report_not_found, write_atomically
 from app.event_lookup import resolve_event
 from app.identify import identify
 from db.session import run_in_transaction
@@ -61,7 +61,7 @@ def cmd_badge(args, context) -> int:
 
     page = run_in_transaction(context.database().sessions, action)
     if page is None:
-        return _not_found(args)
+        return report_not_found(args)
     write_atomically(args.pdf, lambda f: write_pdf(f, [page], title="Badge"))
     print(f"badge written: {args.pdf}")
     return 0

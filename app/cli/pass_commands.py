@@ -62,7 +62,7 @@ def cmd_show(args, context) -> int:
 
     info = run_in_transaction(context.database().sessions, action)
     if info is None:
-        return _not_found(args)
+        return report_not_found(args)
     if args.png:
         from app.passes.png import pass_png
 
@@ -90,7 +90,7 @@ def cmd_reissue(args, context) -> int:
 
     info = run_in_transaction(context.database().sessions, action)
     if info is None:
-        return _not_found(args)
+        return report_not_found(args)
     if args.json:
         print_json({"outcome": "reissued", **_pass_json(info)})
     else:
@@ -158,7 +158,7 @@ def _pass_json(info) -> dict:
     }
 
 
-def _not_found(args) -> int:
+def report_not_found(args) -> int:
     message = f"No pass or email matches {loggable_code(args.code)!r}"
     if getattr(args, "json", False):
         print_json({"outcome": Outcome.NOT_FOUND.value, "message": message})
