@@ -22,8 +22,9 @@ from sqlalchemy.orm.util import identity_key
 from app import audit, loyalty, settings
 from app.door_window import OPEN_STATUSES, DoorWindow
 from app.event_lookup import parse_uuid
-from app.identify import loggable_code, patron_key
+from app.identify import KEY_MATCHES, loggable_code, patron_key
 from app.outcomes import CheckInResult, EventRef, Outcome, PatronRef
+from app.passes import store as passes
 from db.models import Attendance, Event, User
 from db.types import new_id, utcnow
 
@@ -64,15 +65,15 @@ _ATTENDANCE_STATE = select(*_ATTENDANCE_COLUMNS).where(
     _ATTENDANCE.c.patronId == bindparam("patron_id"),
 )
 # identify() and the patron's row at the event in one statement (a round trip less per scan),
-# by either users column a code can name (see app.identify.patron_key).
+# by each kind of key a code can be (see app.identify.patron_key).
 _ROW_AT_EVENT = and_(
     _ATTENDANCE.c.patronId == _USERS.c.id, _ATTENDANCE.c.eventId == bindparam("event_id")
 )
 _PATRON_AT_EVENT = {
-    column: select(_USERS.c.id, _USERS.c.firstName, _USERS.c.lastName, *_ATTENDANCE_COLUMNS)
+    kind: select(_USERS.c.id, _USERS.c.firstName, _USERS.c.lastName, *_ATTENDANCE_COLUMNS)
     .select_from(_USERS.outerjoin(_ATTENDANCE, _ROW_AT_EVENT))
-    .where(_USERS.c[column] == bindparam("key"))
-    for column in ("id", "email")
+    .where(match)
+    for kind, match in KEY_MATCHES.items()
 }
 # FILTER rather than `AND attended`: only the event's index can serve this count. SQLite
 # without planner statistics otherwise walks the two-valued idx_attendance_attended, every
@@ -270,6 +271,7 @@ class Door:
         shown = loggable_code(code)
         self._log(Outcome.NOT_FOUND, event_id=event.id, code=shown)
         message = f"No pass or email matches {shown!r}" if shown else "Nothing was scanned"
+        message = passes.replaced_message(self.session, code) or message  # issue 13
         return CheckInResult(Outcome.NOT_FOUND, message, event=EventRef(event.id, event.name))
 
     def refuse_unidentified(self, event: DoorEvent, outcome: Outcome, message: str, code: str):

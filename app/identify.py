@@ -1,7 +1,8 @@
-"""Who is at the door: a scan code (the patron's UUID) or an exact email -> a patron.
+"""Who is at the door: a scan code (pass code or patron UUID) or an exact email -> a patron.
 
-A UUID matches in any case, with or without hyphens, surrounding whitespace ignored; an email
-matches case-insensitively (emails are stored trimmed and lower-cased). Anything else is unknown,
+A UUID matches in any case, with or without hyphens, surrounding whitespace ignored; a pass code
+(app.passes) matches while it is the patron's current pass; an email matches case-insensitively
+(emails are stored trimmed and lower-cased). Anything else is unknown,
 and `loggable_code` is the form of it that may be written to the audit log.
 """
 
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.event_lookup import parse_uuid
 from app.outcomes import PatronRef
+from app.passes.codes import parse_pass_code
+from app.passes.store import current_owner_of_key
 from db.models import User, normalize_email
 
 MAX_LOGGED_CODE = 80
@@ -22,7 +25,13 @@ MAX_LOGGED_CODE = 80
 # User object costs several times more Python than the query itself (issue 7's check-in target).
 _USERS = User.__table__
 _PATRON = select(_USERS.c.id, _USERS.c.firstName, _USERS.c.lastName)
-_BY = {column: _PATRON.where(_USERS.c[column] == bindparam("key")) for column in ("id", "email")}
+# How each kind of key from `patron_key` finds its users row (app.door builds on these too).
+KEY_MATCHES = {
+    "id": _USERS.c.id == bindparam("key"),
+    "email": _USERS.c.email == bindparam("key"),
+    "pass": _USERS.c.id == current_owner_of_key(),
+}
+_BY = {kind: _PATRON.where(match) for kind, match in KEY_MATCHES.items()}
 
 
 def identify(session: Session, code_or_patron_id: str | uuid.UUID | None) -> PatronRef | None:
@@ -36,8 +45,8 @@ def identify(session: Session, code_or_patron_id: str | uuid.UUID | None) -> Pat
 
 
 def patron_key(code_or_patron_id: str | uuid.UUID | None) -> tuple[str, uuid.UUID | str] | None:
-    """How a code names a patron: ("id", UUID) or ("email", normalised email), as the users
-    column to match and its value; None when it cannot name anyone."""
+    """How a code names a patron: ("id", UUID), ("pass", pass code) or ("email", normalised
+    email), as a key of KEY_MATCHES and its value; None when it cannot name anyone."""
     if isinstance(code_or_patron_id, uuid.UUID):
         return "id", code_or_patron_id
     if not isinstance(code_or_patron_id, str):
@@ -45,6 +54,9 @@ def patron_key(code_or_patron_id: str | uuid.UUID | None) -> tuple[str, uuid.UUI
     patron_id = parse_uuid(code_or_patron_id)
     if patron_id is not None:
         return "id", patron_id
+    pass_code = parse_pass_code(code_or_patron_id)
+    if pass_code is not None:
+        return "pass", pass_code
     email = normalize_email(code_or_patron_id)
     if "@" not in email or len(email) > 320:
         return None

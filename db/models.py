@@ -280,6 +280,35 @@ class PatronContact(Base):
     )
 
 
+class PatronPass(Base):
+    """A patron's scannable pass code (issue 13), our own table. The current pass has no
+    `replacedAt`; a reissued one keeps its row so the door can say when it was replaced."""
+
+    __tablename__ = "patron_passes"
+    __table_args__ = (
+        UniqueConstraint("code"),
+        Index("idx_patron_passes_patronId", "patronId"),
+        # One current pass per patron, whichever writer races to issue it.
+        Index(
+            "uq_patron_passes_current",
+            "patronId",
+            unique=True,
+            sqlite_where=text('"replacedAt" IS NULL'),
+            postgresql_where=text('"replacedAt" IS NULL'),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = _id_column()
+    patron_id: Mapped[uuid.UUID] = mapped_column(
+        "patronId", UUIDType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    code: Mapped[str] = mapped_column("code", Text, nullable=False)
+    issued_at: Mapped[datetime] = mapped_column(
+        "issuedAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
+    )
+    replaced_at: Mapped[datetime | None] = mapped_column("replacedAt", UTCDateTime, nullable=True)
+
+
 # The patron search tables and the hook that keeps them current belong to every session that
 # writes users, so they load with the models (imported last: they build on User).
 import db.search_index  # noqa: E402, F401

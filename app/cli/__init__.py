@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from app import __version__
 from app.cli import (
     admin_commands,
+    badge_command,
     checkin_commands,
     db_commands,
     events_commands,
+    pass_commands,
     report_commands,
     sql_command,
     transfer_commands,
@@ -44,6 +46,8 @@ COMMAND_MODULES = [
     events_commands,
     sql_command,
     report_commands,
+    pass_commands,
+    badge_command,
 ]
 
 

@@ -269,11 +269,18 @@ class TableBrowser(QWidget):
             menu.addAction("Edit", lambda: self.grid.edit(index))
             if info.nullable:
                 menu.addAction("Set to NULL", lambda: self.model.setData(index, None))
+        if self.view.table == "users":  # issue 13: the patron's QR pass
+            menu.addAction("Pass…", lambda: self.show_pass(self.model.key_at(row)))
         if not self.view.info.read_only:
             menu.addSeparator()
             menu.addAction("Duplicate row…", self._on_duplicate_clicked)
             menu.addAction("Delete row…", self._on_delete_clicked)
         return menu
+
+    def show_pass(self, patron_id) -> None:
+        from ui.passes.pass_dialog import PassDialog  # only when asked: it loads the QR encoder
+
+        PassDialog(self.worker, patron_id, self).open()
 
     def copy_current(self) -> None:
         index = self.grid.currentIndex()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.event_lookup import parse_uuid
+from app.passes.codes import parse_pass_code
 
 REPEAT_SECONDS = 3.0
 
@@ -52,9 +53,10 @@ class ScanInput(QLineEdit):
 
 
 def scan_code(text: str) -> str | None:
-    """The normalised pass code if `text` is one (a patron UUID in any form), else None."""
+    """The normalised pass code if `text` is one (a patron UUID in any form, or a QR pass's
+    code), else None."""
     patron_id = parse_uuid(text)
-    return patron_id.hex if patron_id is not None else None
+    return patron_id.hex if patron_id is not None else parse_pass_code(text)
 
 
 class RepeatGuard:

@@ -32,6 +32,7 @@ from ui.kiosk.style import kiosk_style_sheet
 from ui.kiosk.texts import banner_for
 from ui.kiosk.undo import UndoPanel
 from ui.kiosk.walk_in_flow import WalkInFlow
+from ui.passes import kiosk_hooks as passes_hooks
 from ui.worker import DbWorker
 
 SEARCH_DELAY_MS = 150
@@ -113,6 +114,7 @@ class CheckInScreen(QWidget):
         c.action_failed.connect(self._on_controller_action_failed)
         c.reachability_changed.connect(self._on_controller_reachability_changed)
         QShortcut(QKeySequence.StandardKey.Undo, self, self._on_input_undo_requested)
+        passes_hooks.attach(self, worker, station)  # issue 13: camera button, badges
         self.banner.set_ready_text("Loading events…")
         c.load_events()
 
@@ -179,8 +181,14 @@ class CheckInScreen(QWidget):
         layout.addWidget(self.actions_row_widget)
         layout.addWidget(self.status_line)
 
+    def submit_scan(self, text: str) -> None:
+        """A code from another scanner (the camera): the same path as a scan and Enter."""
+        self.input.setText(text)
+        self._on_input_return_pressed()
+
     def stop(self) -> None:
         """Stop the timers before the database worker shuts down (the window is closing)."""
+        self.badge_printer.close()
         self._refresh_timer.stop()
         self._search_timer.stop()
         self.undo.clear()

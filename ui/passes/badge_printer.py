@@ -1,0 +1,161 @@
+"""A name badge for every successful check-in at this station, printed without holding up the
+door: the badge is made on the DB worker (a short write: the pickup code and its audit row),
+then printed on a thread of its own. A failed or slow printer only shows a small warning with
+*Reprint*; the check-in has already been recorded and stands.
+
+Where badges go is this station's business (QSettings, group "badges"): `enabled`, `printer`
+(a system printer's name; empty: the default printer) or `pdf_folder` (a PDF per badge, used
+when set, or when no printer is configured). The layout is shared (app.passes.badges settings).
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from app.outcomes import CheckInResult, Outcome
+from app.passes import badges
+from app.passes.layout import Page
+from app.passes.pdf import write_pdf
+from ui.passes.painter import print_pages
+
+SETTINGS_GROUP = "badges"
+
+
+@dataclass(frozen=True)
+class BadgeConfig:
+    enabled: bool = False
+    printer: str = ""
+    pdf_folder: str = ""
+
+    @classmethod
+    def load(cls) -> BadgeConfig:
+        settings = QSettings("CredoPass", "CredoPass")
+        settings.beginGroup(SETTINGS_GROUP)
+        enabled = str(settings.value("enabled", "false")).lower() in ("true", "1", "yes")
+        return cls(
+            enabled, str(settings.value("printer", "")), str(settings.value("pdf_folder", ""))
+        )
+
+    def save(self) -> None:
+        settings = QSettings("CredoPass", "CredoPass")
+        settings.beginGroup(SETTINGS_GROUP)
+        settings.setValue("enabled", "true" if self.enabled else "false")
+        settings.setValue("printer", self.printer)
+        settings.setValue("pdf_folder", self.pdf_folder)
+
+
+def make_badge_page(session, event_id, patron_id, station: str) -> Page:
+    badge = badges.badge_for(session, event_id, patron_id, station=station, method="system")
+    return badges.badge_page(badge, badges.badge_layout(session), badges.badge_paper(session))
+
+
+class BadgePrinter(QObject):
+    # emitted when a badge was printed or saved (the printer's name or the PDF's path)
+    badge_printed = Signal(str)
+    # emitted when a badge could not be made or printed (a message for the greeter)
+    badge_failed = Signal(str)
+    # internal: a print job ended on the printing thread (error message or "", where)
+    _job_ended = Signal(str, str)
+
+    def __init__(self, worker, station: str, config: BadgeConfig | None = None, parent=None):
+        super().__init__(parent)
+        self.worker = worker
+        self.station = station
+        self.config = config or BadgeConfig.load()
+        self.last_page: Page | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credopass-print")
+        self._closed = False
+        self._job_ended.connect(self._on_self_job_ended)
+
+    def on_result(self, result: CheckInResult) -> None:
+        if not self.config.enabled or result.outcome is not Outcome.CHECKED_IN:
+            return
+        if result.patron is None or result.event is None:
+            return
+        event_id, patron_id = result.event.id, result.patron.id
+        self.worker.submit(
+            lambda s: make_badge_page(s, event_id, patron_id, self.station),
+            self._on_worker_page_made,
+            self._on_worker_page_failed,
+        )
+
+    def reprint(self) -> None:
+        if self.last_page is not None:
+            self._print(self.last_page)
+
+    def _on_worker_page_made(self, page: Page) -> None:
+        self.last_page = page
+        self._print(page)
+
+    def _on_worker_page_failed(self, error) -> None:
+        self.badge_failed.emit("The badge could not be made (the check-in is recorded).")
+
+    def _print(self, page: Page) -> None:
+        config = self.config
+        if self._closed:
+            return
+
+        def job():
+            try:
+                where = (
+                    _to_folder(page, config.pdf_folder)
+                    if _use_folder(config)
+                    else _to_printer(page, config.printer)
+                )
+            except Exception as exc:  # any printer trouble: a warning, never a crash
+                self._emit(str(exc) or type(exc).__name__, "")
+                return
+            self._emit("", where)
+
+        self._pool.submit(job)
+
+    def _emit(self, error: str, where: str) -> None:
+        if not self._closed:
+            self._job_ended.emit(error, where)
+
+    def _on_self_job_ended(self, error: str, where: str) -> None:
+        if error:
+            self.badge_failed.emit(f"Badge not printed: {error}")
+        else:
+            self.badge_printed.emit(where)
+
+    def close(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _use_folder(config: BadgeConfig) -> bool:
+    return bool(config.pdf_folder) or (
+        not config.printer and QPrinterInfo.defaultPrinter().isNull()
+    )
+
+
+def _to_folder(page: Page, folder: str) -> str:
+    if not folder:
+        raise OSError("no printer and no PDF folder are set up for badges")
+    target = Path(folder)
+    if not target.is_dir():
+        raise OSError(f"the badge folder {folder} does not exist")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    name = re.sub(r"[^\w-]+", "_", page.items[0].text if page.items else "badge")[:40]
+    path = target / f"badge-{stamp}-{name}.pdf"
+    with open(path, "wb") as stream:
+        write_pdf(stream, [page], title="Badge")
+    return str(path)
+
+
+def _to_printer(page: Page, name: str) -> str:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if name:
+        printer.setPrinterName(name)
+    if not printer.isValid():
+        raise OSError(f"the printer {name or '(default)'} is not available")
+    print_pages(printer, [page])
+    return printer.printerName()
