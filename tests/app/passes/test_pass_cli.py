@@ -8,6 +8,7 @@ import csv
 import pytest
 from PySide6.QtGui import QImage
 
+from db.types import utcnow
 from tests.app.checkin_support import make_event, make_patron
 from tests.app.passes.rasterize import pdf_images, pdf_text, qr_texts
 from tests.app.test_cli_checkin import run, run_json
@@ -16,7 +17,7 @@ from tests.app.test_cli_checkin import run, run_json
 @pytest.fixture
 def people(sessions):
     with sessions() as session:
-        event = make_event(session, name="Kids Club")
+        event = make_event(session, name="Kids Club", start=utcnow())  # open at the door now
         ids = {"event": str(event.id)}
         for first, last in (("Jane", "Doe"), ("Bob", "Roe"), ("Zoë", "Lee")):
             ids[first] = str(make_patron(session, first, last, email=f"{first[0]}@x.org").id)

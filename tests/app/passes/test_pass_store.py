@@ -10,6 +10,7 @@ from app.outcomes import Outcome
 from app.passes import store
 from app.passes.codes import MAX_CODE_LENGTH, new_code, parse_pass_code
 from db.models import PatronPass
+from db.types import utcnow
 from tests.app.checkin_support import T0, audit_rows, count, make_event, make_patron
 
 
@@ -23,7 +24,7 @@ def test_codes_read_forgivingly_and_stay_short():
 
 
 def test_a_patron_gets_one_pass_that_checks_them_in(session):
-    event = make_event(session)
+    event = make_event(session, start=utcnow())
     jane = loyalty.patron_ref(make_patron(session))
     issued = store.current_pass(session, jane)
     assert store.current_pass(session, jane).code == issued.code  # issued once
@@ -45,7 +46,7 @@ def test_a_batch_issues_only_the_missing_passes_in_order(session):
 
 
 def test_a_reissued_pass_is_refused_and_the_reissue_audited(session):
-    event = make_event(session)
+    event = make_event(session)  # T0, the time this test's door actions give
     jane = loyalty.patron_ref(make_patron(session))
     old = store.current_pass(session, jane)
     new = store.reissue(session, jane, station="office", method="admin", now=T0)
@@ -58,11 +59,13 @@ def test_a_reissued_pass_is_refused_and_the_reissue_audited(session):
     (row,) = audit_rows(session, action=store.ACTION_REISSUE)
     assert (row.patron_id, row.code, row.method) == (jane.id, old.code, "admin")
     assert new.code in row.detail
-    again = checkin.check_in(session, event.id, new.code, station="north", method="scan")
+    again = checkin.check_in(
+        session, event.id, new.code, station="north", method="scan", now=T0 + timedelta(hours=1)
+    )
     assert again.outcome is Outcome.CHECKED_IN
 
 
 def test_an_unknown_pass_code_is_plainly_not_found(session):
-    event = make_event(session)
+    event = make_event(session, start=utcnow())
     result = checkin.check_in(session, event.id, new_code(), station="north", method="scan")
     assert result.outcome is Outcome.NOT_FOUND and "No pass or email matches" in result.message

@@ -6,6 +6,7 @@ from PySide6.QtGui import QImage
 
 from app import checkin
 from app.outcomes import Outcome
+from db.types import utcnow
 from tests.app.checkin_support import make_event, make_patron
 from tests.app.passes.rasterize import pdf_images, qr_texts
 from tests.ui.test_admin_tab import tab, world  # noqa: F401  (fixtures)
@@ -18,7 +19,7 @@ def test_the_users_row_menu_opens_the_pass_and_its_files_admit(qtbot, tab, sessi
     menu = browser.context_menu(browser.model.index(0, 0))
     assert "Pass…" in [a.text() for a in menu.actions()]
 
-    event = make_event(session, name="Open Night")
+    event = make_event(session, name="Open Night", start=utcnow())
     jane = make_patron(session, "Jane", "Passholder", email="jane.pass@example.com")
     session.commit()
     dialog = PassDialog(browser.worker, jane.id)
