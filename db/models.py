@@ -142,6 +142,9 @@ class Attendance(Base):
         Index("idx_attendance_patronId", "patronId"),
         Index("idx_attendance_attended", "attended"),
         Index("idx_attendance_unique", "eventId", "patronId", unique=True),
+        # Not in the guide: covering indexes for the reports (migration 0007_report_indexes).
+        Index("idx_attendance_patronId_visits", "patronId", "attended", "eventId"),
+        Index("idx_attendance_eventId_visits", "eventId", "attended", "patronId"),
     )
 
     id: Mapped[uuid.UUID] = _id_column()
@@ -173,6 +176,8 @@ class Loyalty(Base):
         CheckConstraint(_in_list("tier", LOYALTY_TIERS), name="tier"),
         Index("idx_loyalty_patronId", "patronId"),
         Index("idx_loyalty_tier", "tier"),
+        # Not in the guide: the reports' balance per patron (migration 0007_report_indexes).
+        Index("idx_loyalty_patronId_balance", "patronId", "expiresAt", "points"),
     )
 
     id: Mapped[uuid.UUID] = _id_column()

@@ -8,7 +8,6 @@ JSON field of the audit log) and give the reports one notion of "a visit".
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import pairwise
 
 from sqlalchemy import Integer, and_, case, func, literal, or_, select, text
 from sqlalchemy.ext.compiler import compiles
@@ -104,11 +103,20 @@ def tier_case(balance):
 
 def bucket_index(column, bounds: list[datetime]):
     """Which [bounds[i], bounds[i+1]) range the timestamp falls in (None outside): one pass over
-    the rows instead of a range join against a table of months."""
-    whens = [
-        (and_(column >= lo, column < hi), literal(i)) for i, (lo, hi) in enumerate(pairwise(bounds))
-    ]
-    return case(*whens, else_=None) if whens else literal(None)
+    the rows instead of a range join against a table of months. The ranges are searched as a
+    balanced tree of comparisons (4 for 13 months instead of up to 26: at a million ledger
+    rows the flat list of ranges cost more than reading the rows)."""
+    if len(bounds) < 2:
+        return literal(None)
+
+    def tree(first: int, stop: int):  # the slots first .. stop - 1
+        if stop - first == 1:
+            return literal(first)
+        middle = (first + stop) // 2
+        return case((column < bounds[middle], tree(first, middle)), else_=tree(middle, stop))
+
+    inside = and_(column >= bounds[0], column < bounds[-1])
+    return case((inside, tree(0, len(bounds) - 1)), else_=None)
 
 
 def for_reports(session: Session) -> None:

@@ -127,6 +127,22 @@ def test_indexes_match_the_guide(inspector, table):
         assert indexes.get(name) == expected, name
 
 
+# Beyond the guide: the covering indexes the reports read (migration 0007_report_indexes).
+REPORT_INDEXES = {
+    "attendance": {
+        "idx_attendance_patronId_visits": ["patronId", "attended", "eventId"],
+        "idx_attendance_eventId_visits": ["eventId", "attended", "patronId"],
+    },
+    "loyalty": {"idx_loyalty_patronId_balance": ["patronId", "expiresAt", "points"]},
+}
+
+
+@pytest.mark.parametrize("table", sorted(REPORT_INDEXES))
+def test_report_indexes_are_there_besides_the_guides(inspector, table):
+    indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes(table)}
+    assert {n: indexes.get(n) for n in REPORT_INDEXES[table]} == REPORT_INDEXES[table]
+
+
 def test_email_is_unique(inspector):
     uniques = inspector.get_unique_constraints("users")
     assert any(u["column_names"] == ["email"] for u in uniques)
