@@ -9,6 +9,9 @@ elsewhere), and only reused when they still fit one of the screens.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from platformdirs import user_config_dir
 from PySide6.QtCore import QByteArray, QRect, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
@@ -19,9 +22,10 @@ _KEY = "mainWindow/geometry"
 
 
 def app_settings() -> QSettings:
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "CredoPass", "CredoPass Kiosk"
-    )
+    # The path is resolved on every call: Qt's own user-scope path is computed once per process,
+    # so a changed XDG_CONFIG_HOME (tests, a second profile) would still write to the first one.
+    folder = Path(user_config_dir("CredoPass", appauthor=False))
+    return QSettings(str(folder / "CredoPass Kiosk.ini"), QSettings.Format.IniFormat)
 
 
 def initial_geometry(available: QRect) -> tuple[QRect, bool]:

@@ -125,7 +125,8 @@ def test_results_are_json(run, tmp_path, database_url_text, engine):
     code, out, _ = run(*url, "import", "patrons", str(target), "--dry-run", "--json")
     report = json.loads(out)
     assert code == 0 and report["outcome"] == "dry_run"
-    assert report["counts"] == {"new": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert report["counts"]["unchanged"] == 2
+    assert report["counts"]["new"] == report["counts"]["rejected"] == 0
     code, out, _ = run(*url, "import", "patrons", str(target), "--json")
     assert code == 0 and json.loads(out)["outcome"] == "imported"
 

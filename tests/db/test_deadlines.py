@@ -21,6 +21,7 @@ from db.engine import (
     door_options,
 )
 from db.session import make_session_factory, run_in_transaction, unit_of_work
+from db.types import utcnow
 from tests.app.checkin_support import make_event, make_patron
 from tests.reliability.proxy import TcpProxy
 
@@ -31,7 +32,7 @@ def proxied(engine, database_url, backend):
     if backend != "postgresql":
         pytest.skip("the proxy stands between the app and a PostgreSQL server")
     with unit_of_work(make_session_factory(engine)) as session:
-        event = make_event(session)
+        event = make_event(session, start=utcnow())  # open at the door now
         patron = make_patron(session)
         ids = event.id, patron.email
     proxy = TcpProxy(database_url.host or "127.0.0.1", database_url.port or 5432)

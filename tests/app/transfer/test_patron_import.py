@@ -298,5 +298,5 @@ def test_number_like_text_is_guarded_on_export_and_restored_on_import(sessions):
     with sessions() as session:
         plan = plan_import(session, again)
         stored = {(u.first_name, u.last_name, u.phone) for u in session.scalars(select(User))}
-    assert plan.counts == {"new": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert _basic(plan.counts) == {"new": 0, "updated": 0, "unchanged": 2, "rejected": 0}
     assert stored == {("-x", "-5", "+1234567890"), ("+Plus", "Ng", None)}
