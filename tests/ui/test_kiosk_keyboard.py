@@ -47,6 +47,23 @@ def test_enter_confirms_the_undo_question_and_esc_cancels_it(qtbot, door):
     assert blocker.args[0].outcome is Outcome.UNDONE
 
 
+def test_enter_confirms_the_undo_question_after_a_refusal_left_its_text(qtbot, door):
+    """Found at the door under Xvfb: a refused name stays selected in the field, and Enter
+    searched it again instead of answering the question that says "Enter: yes"."""
+    screen = door.screen
+    scan(qtbot, door, str(door.jane_id))
+    with qtbot.waitSignal(screen.message_shown, timeout=5000):
+        qtbot.keyClicks(screen.input, "zzqx")
+        qtbot.keyClick(screen.input, Qt.Key.Key_Return)
+    assert screen.input.selectedText() == "zzqx"
+    QTest.keySequence(screen.input, QKeySequence(QKeySequence.StandardKey.Undo))
+    qtbot.waitUntil(screen.undo.isVisible, timeout=2000)
+    with qtbot.waitSignal(screen.result_shown, timeout=5000) as blocker:
+        qtbot.keyClick(screen.input, Qt.Key.Key_Return)
+    assert blocker.args[0].outcome is Outcome.UNDONE
+    assert screen.input.text() == ""
+
+
 def test_walk_in_focus_goes_to_the_first_bad_field_and_messages_go_when_fixed(qtbot, door):
     with qtbot.waitSignal(door.screen.walk_in.opened, timeout=2000) as blocker:
         qtbot.mouseClick(door.screen.walk_in_button, Qt.MouseButton.LeftButton)

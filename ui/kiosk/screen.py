@@ -365,9 +365,14 @@ class CheckInScreen(QWidget):
 
     def _on_input_return_pressed(self) -> None:
         text = self.input.text().strip()
+        # Enter confirms the undo question (Esc cancels it), also when the field still holds the
+        # last refused text, selected so that a new scan replaces it: that text is not a new scan.
+        leftover = self.input.hasSelectedText() and self.input.selectedText() == self.input.text()
+        if self.undo.is_asking() and (not text or leftover):
+            self.input.clear()
+            self.undo.confirm()
+            return
         if not text:
-            if self.undo.is_asking():  # Enter confirms the undo question (Esc cancels it)
-                self.undo.confirm()
             return
         code = scan_code(text)
         if code is not None:
