@@ -238,3 +238,14 @@ def test_reports_tab_is_open_on_a_desk_but_locked_in_kiosk_mode(qtbot, make_wind
     assert dialog is not None
     assert kiosk.tabs.currentIndex() == tab_index(kiosk, "Check-in")
     dialog.reject()
+
+
+def test_without_a_pin_the_kiosk_status_line_still_reads_connected_at_1024(qtbot, make_window):
+    """Seen under Xvfb at 1024 x 768: the no-PIN hint squeezed "Connected" into "Co…cted"."""
+    window = make_window(kiosk=True, pin=None)
+    qtbot.waitUntil(window.kiosk_mode.pin_hint.isVisible, timeout=5000)
+    window.showNormal()
+    window.resize(1024, 768)
+    status = window.checkin_screen.status_line
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=2000)
+    assert status.connection_label.shown_text() == "● Connected"

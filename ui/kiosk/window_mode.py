@@ -59,7 +59,9 @@ class KioskMode(QObject):
         self.leave_button.setAccessibleName("Leave kiosk mode (needs the admin PIN)")
         self.leave_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.leave_button.clicked.connect(self.request_leave)
-        self.pin_hint = QLabel("⚠ No admin PIN yet: set one with “Leave kiosk mode…”")
+        # Short: at 1024 px a longer hint squeezed "Connected" into "Co…cted".
+        self.pin_hint = QLabel("⚠ No admin PIN yet")
+        self.pin_hint.setToolTip("Set one with “Leave kiosk mode…”: it asks for a new PIN twice.")
         self.pin_hint.setObjectName("kioskPinHint")
         self.pin_hint.setVisible(False)
         # The status line's extra controls: the hint (until a PIN is set) and the way out.
