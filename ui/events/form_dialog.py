@@ -31,6 +31,7 @@ from app.events import (
 )
 from app.events.localtime import local_to_utc, to_local, zone
 from ui.events.host_picker import PersonPicker
+from ui.field_messages import hide_fixed_messages
 from ui.worker import DbWorker, describe_error
 
 FIELDS = ("name", "location", "start_time", "end_time", "capacity", "host", "description")
@@ -132,21 +133,9 @@ class EventFormDialog(QDialog):
             signal.connect(self._on_field_edited)
 
     def _on_field_edited(self, *_args) -> None:
-        # A field's message goes as soon as its value is right. The form rules are read here
-        # only to hide messages; the save still goes through the engine (the capacity check
-        # against people already checked in is the engine's, so that message waits for it).
-        shown = [f for f, label in self.errors.items() if not label.isHidden()]
-        if not shown:
-            return
-        try:
-            validate_event(self.current_input())
-            still_bad = {}
-        except ValidationError as exc:
-            still_bad = exc.errors
-        for field in shown:
-            if field not in still_bad:
-                self.errors[field].clear()
-                self.errors[field].setVisible(False)
+        # The capacity check against people already checked in is the engine's, so that
+        # message waits for the save.
+        hide_fixed_messages(self.errors, lambda: validate_event(self.current_input()))
 
     def _datetime_editor(self) -> QDateTimeEdit:
         editor = QDateTimeEdit()

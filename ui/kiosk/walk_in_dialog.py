@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ValidationError
 from app.kiosk_queries import PatronCard
 from app.validation import validate_walk_in
+from ui.field_messages import hide_fixed_messages
 
 # (key, label, placeholder); keys are the engine's field names in ValidationError.errors.
 # Names get no placeholder: a grey "Smith" in an empty field reads as already filled in.
@@ -119,20 +119,7 @@ class WalkInDialog(QDialog):
         layout.addLayout(buttons)
 
     def _on_edit_text_changed(self, _text: str) -> None:
-        # A field's message goes as soon as its value is right (the engine's own rules, read
-        # here only to hide messages; the engine still decides on submit).
-        shown = [key for key, label in self.error_labels.items() if not label.isHidden()]
-        if not shown:
-            return
-        try:
-            validate_walk_in(**self.values())
-            still_bad = {}
-        except ValidationError as exc:
-            still_bad = exc.errors
-        for key in shown:
-            if key not in still_bad:
-                self.error_labels[key].clear()
-                self.error_labels[key].setVisible(False)
+        hide_fixed_messages(self.error_labels, lambda: validate_walk_in(**self.values()))
 
     def values(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.edits.items()}
