@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.door_window import OPEN_STATUSES
 from db.models import Event, User
 from db.seed import SeedReport, seed_guide_data
 from db.types import utcnow
@@ -33,7 +34,7 @@ def load_demo_data(session: Session, *, now=None) -> SeedReport:
     open_now = session.scalar(
         select(Event.id).where(
             Event.name == DEMO_EVENT,
-            Event.status.in_(("scheduled", "ongoing")),
+            Event.status.in_(OPEN_STATUSES),
             Event.end_time > now,
         )
     )
