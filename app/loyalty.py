@@ -15,8 +15,8 @@ from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app import audit, settings
+from app.checkin.outcomes import EventRef, Outcome, PatronRef, PatronStatus, RedeemResult, Visit
 from app.errors import ValidationError
-from app.outcomes import EventRef, Outcome, PatronRef, PatronStatus, RedeemResult, Visit
 from db.models import Attendance, Event, Loyalty, User
 from db.types import new_id, utcnow
 
@@ -25,7 +25,7 @@ TIER_FLOORS = ((1000, "platinum"), (500, "gold"), (100, "silver"), (0, "bronze")
 MAX_REWARD_LENGTH = 200
 RECENT_VISITS = 5
 
-# Built once: every check-in reads a balance and writes a row (see app.door on why Core).
+# Built once: every check-in reads a balance and writes a row (see app.checkin.door on why Core).
 _LEDGER = Loyalty.__table__
 _BALANCE = select(func.coalesce(func.sum(_LEDGER.c.points), 0)).where(
     _LEDGER.c.patronId == bindparam("patron_id"),

@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import Integer, Text, bindparam, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from app.event_lookup import parse_uuid
+from app.checkin.event_lookup import parse_uuid
 from app.masking import display_name, mask_email, mask_phone
 from db.models import PatronContact, User
 from db.search_fold import (

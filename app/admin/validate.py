@@ -19,7 +19,7 @@ from app.admin.catalogue import (
     sa_table,
 )
 from app.admin.labels import labels_for
-from app.validation import clean_email, clean_name, clean_phone
+from app.checkin.validation import clean_email, clean_name, clean_phone
 
 _NAMES = {("users", "firstName"): "First name", ("users", "lastName"): "Last name"}
 

@@ -11,7 +11,7 @@ Public API (kept stable; the kiosk codes against it):
     register(session, event_id, code_or_patron_id, *, station, method, now=None)
     undo_check_in(session, event_id, code_or_patron_id, *, station, supervisor=False,
                   now=None, method=None)
-    walk_in(...) lives in app/walk_in.py.
+    walk_in(...) lives in app/checkin/walk_in.py.
 `event_id` is a UUID (or its text); `code_or_patron_id` is a patron UUID, a scanned code (UUID
 text in any form) or an exact email. `method` is one of db.models.AUDIT_METHODS. `now` must be
 timezone-aware (tests pass it to control time); it defaults to the current UTC time.
@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app import audit, loyalty, settings
-from app.door import (
+from app.checkin.door import (
     ACTION_CHECK_IN,
     OPEN_STATUSES,
     Door,
@@ -37,8 +37,8 @@ from app.door import (
     attendance_row,
     clock,
 )
-from app.identify import identify
-from app.outcomes import CheckInResult, Outcome
+from app.checkin.identify import identify
+from app.checkin.outcomes import CheckInResult, Outcome
 from db.models import Attendance, Loyalty
 
 __all__ = ["OPEN_STATUSES", "check_in", "check_out", "register", "undo_check_in"]

@@ -1,6 +1,6 @@
 """What every door action shares: locking the event, the admission rule, audit + result.
 
-Used by app.checkin and app.walk_in; screens and commands call those, not this module.
+Used by app.checkin.actions and app.checkin.walk_in; screens and commands call those, not this module.
 
 Speed (issue 7: a check-in within 3x the bare driver's time): the statements on the check-in
 path are built once at import and run as plain Core statements, so a check-in costs one short
@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from app import audit, loyalty, settings
+from app.checkin.event_lookup import parse_uuid
+from app.checkin.identify import KEY_MATCHES, loggable_code, patron_key
+from app.checkin.outcomes import CheckInResult, EventRef, Outcome, PatronRef
 from app.door_window import OPEN_STATUSES, DoorWindow
-from app.event_lookup import parse_uuid
-from app.identify import KEY_MATCHES, loggable_code, patron_key
-from app.outcomes import CheckInResult, EventRef, Outcome, PatronRef
 from app.passes import store as passes
 from db.models import Attendance, Event, User
 from db.types import new_id, utcnow
@@ -65,7 +65,7 @@ _ATTENDANCE_STATE = select(*_ATTENDANCE_COLUMNS).where(
     _ATTENDANCE.c.patronId == bindparam("patron_id"),
 )
 # identify() and the patron's row at the event in one statement (a round trip less per scan),
-# by each kind of key a code can be (see app.identify.patron_key).
+# by each kind of key a code can be (see app.checkin.identify.patron_key).
 _ROW_AT_EVENT = and_(
     _ATTENDANCE.c.patronId == _USERS.c.id, _ATTENDANCE.c.eventId == bindparam("event_id")
 )
@@ -196,7 +196,7 @@ def admit(
 class Door:
     """One door action in progress: its station, method, clock, and how it ends (audit+result).
 
-    Shared with app.walk_in; not meant for other callers.
+    Shared with app.checkin.walk_in; not meant for other callers.
     """
 
     def __init__(
@@ -247,7 +247,7 @@ class Door:
     def identify_at(
         self, event: DoorEvent, code
     ) -> tuple[PatronRef, AttendanceState | None] | None:
-        """app.identify.identify, plus the patron's attendance row at `event` (or None)."""
+        """app.checkin.identify.identify, plus the patron's attendance row at `event` (or None)."""
         key = patron_key(code)
         if key is None:
             return None

@@ -13,8 +13,8 @@ import uuid
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.event_lookup import parse_uuid
-from app.outcomes import PatronRef
+from app.checkin.event_lookup import parse_uuid
+from app.checkin.outcomes import PatronRef
 from app.passes.codes import parse_pass_code
 from app.passes.store import current_owner_of_key
 from db.models import User, normalize_email
@@ -25,7 +25,7 @@ MAX_LOGGED_CODE = 80
 # User object costs several times more Python than the query itself (issue 7's check-in target).
 _USERS = User.__table__
 _PATRON = select(_USERS.c.id, _USERS.c.firstName, _USERS.c.lastName)
-# How each kind of key from `patron_key` finds its users row (app.door builds on these too).
+# How each kind of key from `patron_key` finds its users row (app.checkin.door builds on these too).
 KEY_MATCHES = {
     "id": _USERS.c.id == bindparam("key"),
     "email": _USERS.c.email == bindparam("key"),

@@ -18,14 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.door import (
+from app.checkin.door import (
     ACTION_CHECK_IN,
     Door,
     admit,
     count_attended,
 )
-from app.outcomes import CheckInResult, Outcome
-from app.validation import validate_walk_in
+from app.checkin.outcomes import CheckInResult, Outcome
+from app.checkin.validation import validate_walk_in
 from db.models import User
 
 

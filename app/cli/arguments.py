@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.validation import clean_filter
+from app.checkin.validation import clean_filter
 
 
 def filter_text(label: str):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from app.checkin.event_lookup import resolve_event
+from app.checkin.identify import identify
 from app.cli.pass_commands import report_not_found, write_atomically
-from app.event_lookup import resolve_event
-from app.identify import identify
 from db.session import run_in_transaction
 
 

@@ -14,17 +14,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app import audit, checkin, loyalty
+from app import audit, loyalty
+from app.checkin import actions as checkin
+from app.checkin.event_lookup import resolve_door_event
+from app.checkin.identify import identify, loggable_code
+from app.checkin.outcomes import CheckInResult, Outcome, PatronStatus
+from app.checkin.validation import parse_whole_number
+from app.checkin.walk_in import walk_in
 from app.cli.arguments import filter_text
 from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
-from app.event_lookup import resolve_door_event
-from app.identify import identify, loggable_code
 from app.masking import display_name
 from app.no_email import shown_email
-from app.outcomes import CheckInResult, Outcome, PatronStatus
 from app.search import MIN_QUERY_LENGTH, search_patrons
-from app.validation import parse_whole_number
-from app.walk_in import walk_in
 from db.engine import door_options
 from db.session import run_in_transaction
 

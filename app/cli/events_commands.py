@@ -12,10 +12,10 @@ import socket
 from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.checkin.event_lookup import resolve_event
 from app.cli.arguments import filter_text
 from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
 from app.errors import ValidationError
-from app.event_lookup import resolve_event
 from app.events import (
     Actor,
     EventInput,

@@ -14,10 +14,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from app.checkin.event_lookup import resolve_event
+from app.checkin.identify import identify, loggable_code
+from app.checkin.outcomes import Outcome
 from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
-from app.event_lookup import resolve_event
-from app.identify import identify, loggable_code
-from app.outcomes import Outcome
 from db.session import run_in_transaction
 
 DEFAULT_STATION = "cli"

@@ -12,9 +12,9 @@ import argparse
 import socket
 from pathlib import Path
 
+from app.checkin.event_lookup import resolve_event
 from app.cli.common import EXIT_OK, EXIT_USAGE, CliError, print_json
 from app.cli.events_commands import _zone
-from app.event_lookup import resolve_event
 from app.reports import (
     drifting,
     event_summary,

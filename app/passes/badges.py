@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, loyalty, settings
+from app.checkin.identify import identify
 from app.errors import ValidationError
-from app.identify import identify
 from app.passes.cards import PAPER
 from app.passes.layout import CutLine, Page
 from db.models import AuditLog, Event

@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.checkin.identify import identify
+from app.checkin.outcomes import PatronRef
 from app.errors import ValidationError
-from app.identify import identify
-from app.outcomes import PatronRef
 from app.passes.store import PatronPassInfo, current_passes
 from db.models import Attendance, User
 from db.session import run_in_transaction

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.outcomes import PatronRef
+from app.checkin.outcomes import PatronRef
 from app.passes.codes import new_code, parse_pass_code
 from db.models import PatronPass, User
 from db.types import new_id, utcnow
@@ -51,7 +51,7 @@ class PatronPassInfo(NamedTuple):
 
 def current_owner_of_key():
     """The patron id whose current pass is the bound parameter "key" (a scalar subquery), for
-    app.identify's statements: a pass code is one more way a code names a users row."""
+    app.checkin.identify's statements: a pass code is one more way a code names a users row."""
     return _OWNER
 
 

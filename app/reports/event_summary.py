@@ -23,9 +23,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from app.checkin.outcomes import Outcome
 from app.errors import ValidationError
 from app.events.localtime import format_local, zone
-from app.outcomes import Outcome
 from app.reports.sql import (
     ATTENDANCE,
     AUDIT,

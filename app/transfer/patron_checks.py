@@ -1,6 +1,6 @@
 """Checks on one imported patron's fields, with the reasons shown in the dry-run report.
 
-The rules are the app's own (app.validation: the walk-in form uses them too), so an imported
+The rules are the app's own (app.checkin.validation: the walk-in form uses them too), so an imported
 patron is one the rest of the app accepts. Names are checked with an equivalent regular
 expression rather than a per-character loop: it is the same set of characters (categories Cc,
 Cs, Zl, Zp) and matters at 200,000 names per import.
@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from app import validation
+from app.checkin import validation
 
 MAX_NAME = validation.MAX_NAME
 
-# Exactly app.validation's forbidden categories: Cc (C0, DEL, C1), Cs (surrogates), Zl, Zp.
+# Exactly app.checkin.validation's forbidden categories: Cc (C0, DEL, C1), Cs (surrogates), Zl, Zp.
 _FORBIDDEN_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 
 
@@ -74,7 +74,7 @@ def _international_email(raw: str) -> str | None:
 
 
 def clean_phone(raw: str) -> str | None:
-    # "0151/3970856" is how many German-speaking offices write numbers; app.validation does not
+    # "0151/3970856" is how many German-speaking offices write numbers; app.checkin.validation does not
     # take "/", so it becomes a space (the digits, which search uses, are unchanged).
     try:
         return validation.clean_phone(raw.replace("/", " "))

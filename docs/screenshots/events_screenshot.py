@@ -19,7 +19,7 @@ os.environ["TZ"] = "Europe/London"
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app import checkin  # noqa: E402
+from app.checkin import actions as checkin  # noqa: E402
 from app.database import open_for_app  # noqa: E402
 from db.engine import DatabaseTarget, sqlite_url  # noqa: E402
 from db.models import Attendance, Event, User  # noqa: E402

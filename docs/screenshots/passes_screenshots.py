@@ -19,8 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.checkin.outcomes import PatronRef  # noqa: E402
 from app.database import open_for_app  # noqa: E402
-from app.outcomes import PatronRef  # noqa: E402
 from app.passes import badges  # noqa: E402
 from app.passes.cards import card_page  # noqa: E402
 from app.passes.png import pass_png  # noqa: E402

@@ -13,7 +13,7 @@ import psycopg  # noqa: F401
 import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
 import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401
 
-from app.checkin import check_in
+from app.checkin.actions import check_in
 from db.engine import create_app_engine, parse_url
 from db.session import make_session_factory, run_in_transaction, unit_of_work
 
@@ -78,7 +78,7 @@ def process_main(url_text, station, plan, barrier, queue, warm_up=None) -> None:
 
 def walk_in_worker(url_text: str, station: str, event_id: str, barrier) -> str:
     """One walk-in with a fixed email, started at the same moment as the other workers'."""
-    from app.walk_in import walk_in
+    from app.checkin.walk_in import walk_in
 
     engine = create_app_engine(parse_url(url_text))
     factory = make_session_factory(engine)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.checkin import check_in, check_out, register
-from app.walk_in import walk_in
+from app.checkin.actions import check_in, check_out, register
+from app.checkin.walk_in import walk_in
 from db.models import Loyalty
 from tests.app.events_support import attend, make_event, make_user
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from app import audit
-from app.checkin import check_in, check_out, register, undo_check_in
+from app.checkin.actions import check_in, check_out, register, undo_check_in
+from app.checkin.identify import MAX_LOGGED_CODE, loggable_code
 from app.errors import ValidationError
-from app.identify import MAX_LOGGED_CODE, loggable_code
 from db.models import AuditLog
 from tests.app.checkin_support import T0, audit_rows, count, make_event, make_patron
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.checkin import check_in, check_out, register
-from app.outcomes import Outcome
+from app.checkin.actions import check_in, check_out, register
+from app.checkin.outcomes import Outcome
 from db.models import Attendance, Loyalty
 from tests.app.checkin_support import T0, count, make_event, make_patron, register_row
 

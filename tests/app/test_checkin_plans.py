@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-from app.checkin import check_in, check_out
+from app.checkin.actions import check_in, check_out
 from db import migrate
 from db.engine import create_app_engine, sqlite_url
 from db.session import make_session_factory

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app import settings
-from app.checkin import check_in, check_out, undo_check_in
+from app.checkin.actions import check_in, check_out, undo_check_in
+from app.checkin.outcomes import Outcome
 from app.loyalty import balance
-from app.outcomes import Outcome
 from db.models import Attendance, Loyalty
 from tests.app.checkin_support import T0, count, make_event, make_patron, register_row
 

@@ -8,10 +8,10 @@ import pytest
 
 from app import settings
 from app.audit import detail_of
-from app.checkin import check_in, check_out, register, undo_check_in
+from app.checkin.actions import check_in, check_out, register, undo_check_in
+from app.checkin.outcomes import Outcome
+from app.checkin.walk_in import walk_in
 from app.errors import ValidationError
-from app.outcomes import Outcome
-from app.walk_in import walk_in
 from db.models import User
 from tests.app.checkin_support import T0, audit_rows, count, make_event, make_patron
 

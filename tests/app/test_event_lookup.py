@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.checkin.event_lookup import parse_uuid, resolve_event
 from app.errors import ValidationError
-from app.event_lookup import parse_uuid, resolve_event
 from db.models import Event, User
 
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.admin.history import QueryHistory
+from app.checkin.validation import MAX_FILTER, clean_filter, parse_whole_number, refuse_unprintable
 from app.cli import main
 from app.cli.common import configure_logging, log_file_path
-from app.validation import MAX_FILTER, clean_filter, parse_whole_number, refuse_unprintable
 from db.engine import (
     create_app_engine,
     default_sqlite_path,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.kiosk_queries import (
+from app.checkin.queries import (
     Headcount,
     default_event,
     headcount,

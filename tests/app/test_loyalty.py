@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from app import loyalty, settings
-from app.checkin import check_in, check_out
+from app.checkin.actions import check_in, check_out
+from app.checkin.outcomes import Outcome
 from app.errors import ValidationError
-from app.outcomes import Outcome
 from db.models import AuditLog, Loyalty, Setting
 from tests.app.checkin_support import T0, add_points, count, make_event, make_patron
 

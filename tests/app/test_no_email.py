@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.admin.catalogue import TEXT, ColumnInfo
 from app.admin.labels import user_label
+from app.checkin.validation import clean_email
 from app.masking import mask_email
 from app.no_email import (
     NO_EMAIL,
@@ -12,7 +13,6 @@ from app.no_email import (
     new_placeholder_email,
     shown_email,
 )
-from app.validation import clean_email
 
 
 def test_placeholders_are_unique_valid_and_never_deliverable():

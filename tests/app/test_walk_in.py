@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.checkin.outcomes import Outcome
+from app.checkin.validation import clean_email, clean_name, clean_phone, validate_walk_in
+from app.checkin.walk_in import walk_in
 from app.errors import ValidationError
-from app.outcomes import Outcome
-from app.validation import clean_email, clean_name, clean_phone, validate_walk_in
-from app.walk_in import walk_in
 from db.models import User
 from tests.app.checkin_support import (
     T0,

@@ -1,6 +1,6 @@
 """Check-in: scanned code -> committed attendance + loyalty award + audit row.
 
-The use case (`app.checkin.check_in` through `run_in_transaction`, as the kiosk's worker runs
+The use case (`app.checkin.actions.check_in` through `run_in_transaction`, as the kiosk's worker runs
 it) is timed against a raw-SQL baseline: the same statements it issues (lock the event; find the
 patron with their attendance row at the event; count the event's check-ins for capacity; insert
 the row; read the points settings with the balance; insert the award and the log row; commit)
@@ -171,8 +171,8 @@ def _cleanup(sessions, events: list[tuple[uuid.UUID, str]]) -> None:
 
 def run(dataset) -> list[Result]:
     try:
-        from app.checkin import check_in
-        from app.outcomes import Outcome
+        from app.checkin.actions import check_in
+        from app.checkin.outcomes import Outcome
     except ImportError as exc:
         raise Skip(f"the check-in use case is not there yet ({exc})") from None
     sessions = dataset.sessions

@@ -67,7 +67,7 @@ def _scan_to_banner(dataset) -> Result:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
-        from app.outcomes import Outcome
+        from app.checkin.outcomes import Outcome
         from ui.kiosk import CheckInScreen
         from ui.worker import DbWorker
     except ImportError as exc:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 
-from app.checkin import check_in
+from app.checkin.actions import check_in
 from db.engine import (
     IDLE_IN_TRANSACTION_TIMEOUT_S,
     SQLITE_BUSY_TIMEOUT_MS,

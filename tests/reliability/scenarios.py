@@ -16,7 +16,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from app.checkin import check_in
+from app.checkin.actions import check_in
 from db.engine import DOOR_DEADLINE_S, create_app_engine, door_options
 from db.models import Attendance
 from db.session import make_session_factory, run_in_transaction, unit_of_work

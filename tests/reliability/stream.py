@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import uuid
 
-from app.checkin import check_in
+from app.checkin.actions import check_in
 from db.engine import create_app_engine, door_options, parse_url
 from db.session import make_session_factory, run_in_transaction
 

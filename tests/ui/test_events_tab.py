@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
-from app import checkin
 from app.audit import detail_of
+from app.checkin import actions as checkin
 from app.events import AttendanceRow, EventRow, LiveFigures
 from db.models import Attendance, AuditLog, Event
 from db.session import unit_of_work

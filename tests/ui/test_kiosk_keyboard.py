@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
-from app.outcomes import Outcome
+from app.checkin.outcomes import Outcome
 from tests.ui.kiosk_support import close_door, open_door, scan
 from ui.kiosk.banner import BannerState
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.kiosk_queries import KioskEvent, PatronCard
-from app.outcomes import CheckInResult, EventRef, Outcome, PatronRef
+from app.checkin.outcomes import CheckInResult, EventRef, Outcome, PatronRef
+from app.checkin.queries import KioskEvent, PatronCard
 from tests.ui.kiosk_support import FakeClock
 from ui.kiosk.banner import GLYPHS, BannerState, ResultBanner
 from ui.kiosk.results_model import PatronIdRole, PatronResultsModel, card_text

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from sqlalchemy import create_engine
 
-from app.outcomes import Outcome
+from app.checkin.outcomes import Outcome
 from db.engine import sqlite_url
 from db.session import make_session_factory
 from tests.conftest import postgres_base_url, unreachable_postgres_url

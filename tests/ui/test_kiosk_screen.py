@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import update
 
-from app.outcomes import Outcome
+from app.checkin.outcomes import Outcome
 from db.models import Attendance, AuditLog, Event, User
 from db.types import utcnow
 from tests.ui.kiosk_support import STATION, close_door, open_door, scan

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
-from app.outcomes import Outcome
+from app.checkin.outcomes import Outcome
 from app.settings import UNDO_WINDOW_SECONDS, set_setting
 from db.models import Attendance, User
 from tests.ui.kiosk_support import close_door, open_door, scan

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, insert, select
 
+from app.checkin.outcomes import Outcome
 from app.database import open_for_app
-from app.outcomes import Outcome
 from db import migrate
 from db.engine import DatabaseTarget, create_app_engine
 from db.models import User

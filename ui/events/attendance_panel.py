@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import checkin
+from app.checkin import actions as checkin
 from app.events import Actor, AttendanceList, attendance_csv, attendance_list
 from app.events.attendance import INSIDE, LEFT, REGISTERED
 from app.events.localtime import zone

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from app import checkin
-from app.errors import ValidationError
-from app.kiosk_queries import (
+from app.checkin import actions as checkin
+from app.checkin.queries import (
     PatronCard,
     default_event,
     headcount,
@@ -21,9 +20,10 @@ from app.kiosk_queries import (
     patron_with_email,
     search_cards,
 )
+from app.checkin.validation import validate_walk_in
+from app.checkin.walk_in import walk_in
+from app.errors import ValidationError
 from app.settings import undo_window_seconds
-from app.validation import validate_walk_in
-from app.walk_in import walk_in
 from db.types import utcnow
 from ui.worker import DbWorker, describe_error, is_connection_error
 

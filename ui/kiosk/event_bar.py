@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.kiosk_queries import Headcount, KioskEvent
+from app.checkin.queries import Headcount, KioskEvent
 from ui.elided_label import ElidedLabel
 from ui.kiosk.texts import event_choice_label, event_line
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.kiosk_queries import PatronCard
+from app.checkin.queries import PatronCard
 
 PatronIdRole = Qt.ItemDataRole.UserRole + 1
 TierRole = Qt.ItemDataRole.UserRole + 2

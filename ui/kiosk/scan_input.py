@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from app.event_lookup import parse_uuid
+from app.checkin.event_lookup import parse_uuid
 from app.passes.codes import parse_pass_code
 
 REPEAT_SECONDS = 3.0

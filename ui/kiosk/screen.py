@@ -1,5 +1,5 @@
 """The greeter's check-in screen: one always-focused input, a big result banner, nothing else
-in the way. It only asks and shows; the rules live in app/checkin.py, reached via the controller.
+in the way. It only asks and shows; the rules live in app/checkin/actions.py, reached via the controller.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.kiosk_queries import KioskEvent, PatronCard
-from app.outcomes import CheckInResult, Outcome
+from app.checkin.outcomes import CheckInResult, Outcome
+from app.checkin.queries import KioskEvent, PatronCard
 from ui.kiosk.banner import BannerState, ResultBanner
 from ui.kiosk.controller import KioskController
 from ui.kiosk.event_bar import EventBar

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.kiosk_queries import KioskEvent
-from app.outcomes import CheckInResult, Outcome
+from app.checkin.outcomes import CheckInResult, Outcome
+from app.checkin.queries import KioskEvent
 from ui.kiosk.banner import BannerState
 
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from app.checkin.outcomes import PatronRef
 from app.masking import display_name
-from app.outcomes import PatronRef
 
 
 class UndoPanel(QFrame):

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.kiosk_queries import PatronCard
-from app.validation import validate_walk_in
+from app.checkin.queries import PatronCard
+from app.checkin.validation import validate_walk_in
 from ui.field_messages import hide_fixed_messages
 
 # (key, label, placeholder); keys are the engine's field names in ValidationError.errors.

@@ -7,7 +7,7 @@ import uuid
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.kiosk_queries import PatronCard
+from app.checkin.queries import PatronCard
 from ui.kiosk.controller import ExistingPatronOffer, KioskController
 from ui.kiosk.walk_in_dialog import WalkInDialog
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from app.outcomes import CheckInResult, Outcome
+from app.checkin.outcomes import CheckInResult, Outcome
 from app.passes import badges
 from app.passes.layout import Page
 from app.passes.pdf import write_pdf

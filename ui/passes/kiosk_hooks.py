@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app.outcomes import CheckInResult, Outcome
+from app.checkin.outcomes import CheckInResult, Outcome
 from ui.passes.badge_printer import BadgePrinter
 from ui.passes.camera import add_camera_button, video_inputs
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.identify import identify
+from app.checkin.identify import identify
 from app.passes.cards import card_page
 from app.passes.pdf import write_pdf
 from app.passes.store import PatronPassInfo, current_pass

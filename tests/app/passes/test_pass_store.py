@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app import checkin, loyalty
-from app.identify import identify
-from app.outcomes import Outcome
+from app import loyalty
+from app.checkin import actions as checkin
+from app.checkin.identify import identify
+from app.checkin.outcomes import Outcome
 from app.passes import store
 from app.passes.codes import MAX_CODE_LENGTH, new_code, parse_pass_code
 from db.models import PatronPass

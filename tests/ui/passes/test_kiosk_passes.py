@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from app.outcomes import Outcome
+from app.checkin.outcomes import Outcome
 from app.passes.png import pass_png
 from app.passes.store import current_pass
 from db.models import AuditLog
@@ -26,7 +26,7 @@ from ui.passes.frame_decoder import FrameDecoder
 def door(qtbot, sessions):
     door = open_door(qtbot, sessions)
     with sessions.begin() as session:
-        from app.identify import identify
+        from app.checkin.identify import identify
 
         door.jane_code = current_pass(session, identify(session, door.jane_id)).code
     yield door

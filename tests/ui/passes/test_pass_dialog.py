@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
-from app import checkin
-from app.outcomes import Outcome
+from app.checkin import actions as checkin
+from app.checkin.outcomes import Outcome
 from db.types import utcnow
 from tests.app.checkin_support import make_event, make_patron
 from tests.app.passes.rasterize import pdf_images, qr_texts
