@@ -15,8 +15,8 @@ from functools import lru_cache
 from sqlalchemy import Integer, Text, bindparam, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from app.checkin.event_lookup import parse_uuid
 from app.masking import display_name, mask_email, mask_phone
+from app.uuid_text import parse_uuid
 from db.models import PatronContact, User
 from db.search_fold import (
     KIND_EMAIL,

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from app import audit, loyalty, settings
-from app.checkin.event_lookup import parse_uuid
 from app.checkin.identify import KEY_MATCHES, loggable_code, patron_key
 from app.checkin.outcomes import CheckInResult, EventRef, Outcome, PatronRef
 from app.door_window import OPEN_STATUSES, DoorWindow
 from app.passes import store as passes
+from app.uuid_text import parse_uuid
 from db.models import Attendance, Event, User
 from db.types import new_id, utcnow
 

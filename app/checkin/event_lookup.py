@@ -6,28 +6,18 @@ weekly series has many events of one name and the one meant is the one open at t
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import settings
+from app.door_window import OPEN_STATUSES, DoorWindow, event_date
 from app.errors import ValidationError
+from app.uuid_text import parse_uuid
 from db.models import Event
-
-OPEN_STATUSES = ("scheduled", "ongoing")
-
-
-def parse_uuid(text: str) -> uuid.UUID | None:
-    """A UUID in any case, with or without hyphens, surrounding whitespace ignored."""
-    cleaned = text.strip().replace("-", "")
-    if len(cleaned) != 32:
-        return None
-    try:
-        return uuid.UUID(hex=cleaned)
-    except ValueError:
-        return None
+from db.types import utcnow
 
 
 def resolve_event(session: Session, ref: str, *, open_only: bool = True) -> Event:
@@ -88,10 +78,6 @@ def resolve_door_event(
     open at the door now; refused only when more than one is open. With none open, the next to
     open (the door then says when), else the latest one; with `late` (a supervisor recording
     after the door closed), the latest that has started."""
-    from app import settings
-    from app.door_window import DoorWindow, event_date
-    from db.types import utcnow
-
     ref = (ref or "").strip()
     if parse_uuid(ref) is not None or not ref:
         return DoorChoice(resolve_event(session, ref, open_only=False))

@@ -13,10 +13,10 @@ import uuid
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.checkin.event_lookup import parse_uuid
 from app.checkin.outcomes import PatronRef
 from app.passes.codes import parse_pass_code
 from app.passes.store import current_owner_of_key
+from app.uuid_text import parse_uuid
 from db.models import User, normalize_email
 
 MAX_LOGGED_CODE = 80

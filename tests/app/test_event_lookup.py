@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.checkin.event_lookup import parse_uuid, resolve_event
+from app.checkin.event_lookup import resolve_event
 from app.errors import ValidationError
+from app.uuid_text import parse_uuid
 from db.models import Event, User
 
 

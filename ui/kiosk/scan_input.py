@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from app.checkin.event_lookup import parse_uuid
 from app.passes.codes import parse_pass_code
+from app.uuid_text import parse_uuid
 
 REPEAT_SECONDS = 3.0
 
