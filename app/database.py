@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import DatabaseUnavailable, StartupRefused
+from app.errors import DatabaseUnavailable, StartupRefused, first_line
 from db import migrate
 from db.engine import (
     DatabaseTarget,
@@ -52,7 +52,7 @@ def connect(target: DatabaseTarget) -> Database:
 
 def explain_connection_error(target: DatabaseTarget, exc: DBAPIError) -> str:
     where = describe_location(target.url)
-    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    detail = first_line(exc.orig) if exc.orig else type(exc).__name__
     return f"Cannot open the database ({where}): {detail}"
 
 

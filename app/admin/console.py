@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 
 from app.admin.console_functions import allowed_functions
 from app.admin.sql_guard import QueryRefused, check_read_only
-from app.errors import Stopped
+from app.errors import Stopped, first_line
 from db.console_role import SETTINGS_READABLE_COLUMNS, console_role_usable
 
 DEFAULT_TIMEOUT_S = 15.0
@@ -165,7 +165,7 @@ class ReadOnlyConsole:
                 except psycopg.errors.InsufficientPrivilege as error:
                     raise QueryRefused(_privilege_message(error)) from None
                 except psycopg.Error as error:
-                    raise QueryRefused(_first_line(error)) from None
+                    raise QueryRefused(first_line(error)) from None
             finally:
                 with self._lock:
                     self._pg_connection = None
@@ -231,14 +231,14 @@ def _size_of(value) -> int:
 
 
 def _privilege_message(error: Exception) -> str:
-    text = _first_line(error)
+    text = first_line(error)
     if "settings" in text:
         return SETTINGS_REFUSED
     return f"The console may not do this: {text}"
 
 
 def _sqlite_message(error: Exception) -> str:
-    text = _first_line(error)
+    text = first_line(error)
     if "settings" in text and "prohibited" in text:
         return SETTINGS_REFUSED
     if "too big" in text:
@@ -249,8 +249,3 @@ def _sqlite_message(error: Exception) -> str:
     if "not authorized" in text or "prohibited" in text or "readonly" in text:
         return f"The console is read-only: this is refused ({text})."
     return text
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

@@ -20,7 +20,7 @@ import functools
 import re
 
 from app.admin.console_functions import allowed_functions
-from app.errors import ValidationError
+from app.errors import ValidationError, first_line
 
 _ALLOWED_FIRST = {"SELECT", "WITH", "VALUES", "EXPLAIN", "TABLE"}
 _WRITES = {"INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "INTO", "RETURNING", "REPLACE"}
@@ -165,7 +165,7 @@ def _check_parse_tree(statement: str, backend: str) -> None:
         trees = [tree for tree in sqlglot.parse(body, read=dialect) if tree is not None]
         tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(body)
     except SqlglotError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "syntax error"
+        first = first_line(error, "syntax error")
         raise QueryRefused(f"The console could not read this query ({first}).") from None
     if len(trees) != 1:
         raise QueryRefused("Only one statement at a time: the console runs a single query.")

@@ -19,7 +19,7 @@ from platformdirs import user_log_dir
 from sqlalchemy.exc import DBAPIError
 
 from app.database import Database, connect, open_for_app
-from app.errors import DatabaseUnavailable, StartupRefused, ValidationError
+from app.errors import DatabaseUnavailable, StartupRefused, ValidationError, first_line
 from app.masking import mask_secrets
 from db.engine import (
     APP_NAME,
@@ -310,11 +310,6 @@ def configure_logging() -> Path | None:
     root.addHandler(handler)
     _error_log.addHandler(handler)
     return path
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def print_json(payload) -> None:
