@@ -132,8 +132,9 @@ def todays_events(
     return [e for e in open_events(session, now=now, zone=zone) if e.today]
 
 
-def default_event(events: list[KioskEvent], now: datetime) -> KioskEvent | None:
+def default_event(events: list[KioskEvent], now: datetime | None = None) -> KioskEvent | None:
     """The event running now, else the next one today that has not ended, else None."""
+    now = now or utcnow()
     today = [e for e in events if e.today and e.is_open(now)] or [e for e in events if e.today]
     running = [e for e in today if e.is_running(now)]
     if running:

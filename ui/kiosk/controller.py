@@ -6,42 +6,25 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.checkin import actions as checkin
-from app.checkin.queries import (
-    PatronCard,
-    default_event,
-    headcount,
-    open_events,
-    patron_with_email,
-    search_cards,
-)
-from app.checkin.validation import validate_walk_in
-from app.checkin.walk_in import walk_in
-from app.errors import ValidationError
+from app.checkin.queries import default_event, headcount, open_events, search_cards
+from app.checkin.walk_in_offer import ExistingPatronOffer, walk_in_unless_known
+from app.errors import ValidationError, describe_error, is_connection_lost
 from app.settings import undo_window_seconds
-from db.types import utcnow
-from ui.worker import DbWorker, describe_error, is_connection_error
+from ui.worker import DbWorker
 
 log = logging.getLogger(__name__)
 
 UNREACHABLE = "Cannot reach the database"
 
 
-@dataclass(frozen=True)
-class ExistingPatronOffer:
-    """A walk-in's email belongs to someone we know; the greeter decides."""
-
-    card: PatronCard
-
-
 def is_unreachable(error: BaseException | None) -> bool:
     """A database that cannot be used right now (network, server down, file gone or locked)."""
-    return is_connection_error(error) or isinstance(error, OperationalError)
+    return is_connection_lost(error) or isinstance(error, OperationalError)
 
 
 def explain_failure(error: BaseException | None, what: str) -> str:
@@ -145,7 +128,7 @@ class KioskController(QObject):
 
         def job(session):
             events = open_events(session)
-            return events, default_event(events, utcnow()), undo_window_seconds(session)
+            return events, default_event(events), undo_window_seconds(session)
 
         self._submit(job, self._on_events_result, self._on_events_error, write=False)
 
@@ -245,13 +228,11 @@ class KioskController(QObject):
 
         def job(session):
             try:
-                form = validate_walk_in(first, last, email, phone)
+                return walk_in_unless_known(
+                    session, event_id, first, last, email, phone, station=self.station
+                )
             except ValidationError as exc:  # a value, not a failure: nothing was written
                 return exc
-            known = patron_with_email(session, form.email)
-            if known is not None:
-                return ExistingPatronOffer(known)
-            return walk_in(session, event_id, first, last, email, phone, station=self.station)
 
         def on_result(result):
             self._succeeded()

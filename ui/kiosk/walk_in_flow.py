@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.checkin.queries import PatronCard
-from ui.kiosk.controller import ExistingPatronOffer, KioskController
+from app.checkin.walk_in_offer import ExistingPatronOffer
+from ui.kiosk.controller import KioskController
 from ui.kiosk.walk_in_dialog import WalkInDialog
 
 
