@@ -1,4 +1,5 @@
-"""Readable labels for foreign keys: one query per referenced table per page."""
+"""Readable labels for foreign keys (one query per referenced table per page), and the search
+behind the picker that sets one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.admin.catalogue import TableInfo
 from app.events.localtime import to_local
 from app.no_email import NO_EMAIL, is_placeholder_email
+from app.search import MIN_QUERY_LENGTH, search_patrons
 from db.models import Event, User
 
 
@@ -67,3 +69,26 @@ def row_label(info: TableInfo, row: tuple) -> str:
     if info.name == "settings":
         return f"setting {values['key']}"
     return f"{info.title.lower()} row {str(values[info.primary_key])[:8]}"
+
+
+# The picker shows this many matches; typing more narrows them.
+PICKER_LIMIT = 20
+
+
+def find_references(session: Session, table: str, text: str) -> list[tuple[object, str]]:
+    """At most 20 (id, label) rows of users or events matching what was typed: people as the
+    kiosk finds them (name, email, phone), events by a part of their name, newest first."""
+    text = text.strip()
+    if len(text) < MIN_QUERY_LENGTH:
+        return []
+    if table == "users":
+        matches = search_patrons(session, text, limit=PICKER_LIMIT, reveal=True)
+        return [(m.id, user_label(m.first_name, m.last_name, m.email or "")) for m in matches]
+    query = (
+        select(Event.id, Event.name, Event.start_time)
+        .where(Event.name.icontains(text, autoescape=True))
+        .order_by(Event.start_time.desc())
+        .limit(PICKER_LIMIT)
+    )
+    # a weekly series shares one name: the date tells its events apart
+    return [(row[0], event_label(row[1], row[2])) for row in session.execute(query)]

@@ -10,7 +10,6 @@ from a loaded page is exact.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -181,17 +180,3 @@ def _between_text(lowest: str, highest: str, fraction: float) -> str:
         target, digit = divmod(target, base)
         chars.append(chr(digit))
     return "".join(reversed(chars)).rstrip("\0")
-
-
-def stream_rows(session: Session, view: View, *, batch: int = 1000) -> Iterator[tuple]:
-    """Every row of the view, in view order, as plain values, one keyset page at a time.
-
-    The hook for export: memory stays at one batch however large the table is.
-    """
-    key = None
-    while True:
-        page = fetch_page(session, view, after=key, limit=batch, with_labels=False)
-        yield from page.rows
-        if page.reached_boundary or not page.rows:
-            return
-        key = view.key_of(page.rows[-1])

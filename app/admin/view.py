@@ -55,13 +55,6 @@ class View:
     def sort_column(self) -> str:
         return self.sort or self.info.primary_key
 
-    def with_filter(self, flt: Filter) -> View:
-        kept = tuple(f for f in self.filters if f.column != flt.column)
-        return replace(self, filters=kept + (flt,))
-
-    def without_filter(self, column: str) -> View:
-        return replace(self, filters=tuple(f for f in self.filters if f.column != column))
-
     def sorted_by(self, column: str | None, descending: bool = False) -> View:
         return replace(self, sort=column, descending=descending)
 
@@ -102,6 +95,16 @@ def select_rows(view: View) -> Select:
     info = view.info
     columns = [column_expr(view.table, name).label(name) for name in info.column_names]
     return select(*columns).select_from(sa_table(view.table)).where(*where_clauses(view))
+
+
+def rows_in_view_order(view: View) -> Select:
+    """`select_rows` in the grid's order: what exporting the view as shown writes. Unsorted
+    (the primary key) needs no ORDER BY; the grid's keyset paging does not apply here."""
+    statement = select_rows(view)
+    if view.sort is not None:
+        order = column_expr(view.table, view.sort)
+        statement = statement.order_by(order.desc() if view.descending else order)
+    return statement
 
 
 def where_clauses(view: View) -> list[ColumnElement]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.admin.catalogue import table_info
 from db.models import AuditLog, Loyalty
 from tests.admin_data import small_world
-from ui.admin.editors import ReferencePicker, find_references, from_qdatetime, to_qdatetime
+from ui.admin.editors import ReferencePicker, from_qdatetime, to_qdatetime
 from ui.admin.row_form import RowForm
 from ui.worker import DbWorker
 
@@ -26,24 +26,6 @@ def worker(qtbot, sessions):
     worker = DbWorker(sessions)
     yield worker
     worker.shutdown()
-
-
-def test_find_references_searches_people_by_name_or_email_and_events_by_name(session, world):
-    people, events = world
-    assert find_references(session, "users", "john@exa") == [
-        (people[0], "John Doe <john@example.com>")
-    ]
-    assert (people[0], "John Doe <john@example.com>") in find_references(session, "users", "Doe")
-    assert len(find_references(session, "users", "First0000")) <= 20
-    assert find_references(session, "users", "j") == []  # too short to search
-    from app.admin.labels import event_label
-    from db.models import Event
-
-    found = find_references(session, "events", "event 0001")
-    event = session.get(Event, found[0][0])
-    # with its date: a weekly series shares one name
-    assert [name for _id, name in found] == [event_label("Event 0001", event.start_time)]
-    assert found[0][1].startswith("Event 0001 (")
 
 
 def test_picker_offers_matches_and_returns_the_chosen_id(qtbot, worker, world):

@@ -12,14 +12,10 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStyledItemDelegate,
 )
-from sqlalchemy import select
 
 from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, UUID, ColumnInfo
-from app.admin.labels import event_label, user_label
-from db.models import Event
+from app.admin.labels import find_references
 from ui.admin.refcount import balanced
-
-PICKER_LIMIT = 20
 
 
 def to_qdatetime(moment: datetime | None) -> QDateTime:
@@ -30,28 +26,6 @@ def to_qdatetime(moment: datetime | None) -> QDateTime:
 
 def from_qdatetime(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toMSecsSinceEpoch() / 1000, UTC)
-
-
-def find_references(session, table: str, text: str) -> list[tuple[object, str]]:
-    """At most 20 (id, label) rows of users or events matching what was typed."""
-    text = text.strip()
-    if len(text) < 2:
-        return []
-    if table == "users":
-        try:
-            from app.search import search_patrons
-        except ImportError:  # pragma: no cover - the search helper is part of the app
-            return []
-        matches = search_patrons(session, text, limit=PICKER_LIMIT, reveal=True)
-        return [(m.id, user_label(m.first_name, m.last_name, m.email or "")) for m in matches]
-    query = (
-        select(Event.id, Event.name, Event.start_time)
-        .where(Event.name.icontains(text, autoescape=True))
-        .order_by(Event.start_time.desc())
-        .limit(PICKER_LIMIT)
-    )
-    # a weekly series shares one name: the date tells its events apart
-    return [(row[0], event_label(row[1], row[2])) for row in session.execute(query)]
 
 
 class ReferencePicker(QComboBox):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.admin.catalogue import tables
 from app.admin.counts import exact_count, quick_count
-from app.admin.view import View, column_expr, select_rows
+from app.admin.view import View, rows_in_view_order
 from ui.admin.browser import TableBrowser
 from ui.admin.console import SqlConsole
 from ui.admin.refcount import balanced, emit
@@ -150,10 +150,7 @@ class AdminTab(QWidget):
         view = self.browser.view
         if view is None:
             return
-        statement = select_rows(view)
-        if view.sort is not None:  # the grid's order; unsorted (primary key) needs no sort
-            order = column_expr(view.table, view.sort)
-            statement = statement.order_by(order.desc() if view.descending else order)
+        statement = rows_in_view_order(view)
         dialog = ExportDialog(self.worker, statement, name=view.table, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
