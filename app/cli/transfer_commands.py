@@ -15,9 +15,8 @@ from app.transfer import (
     EXPORT_TABLES,
     FORMATS,
     apply_import,
-    count_rows,
+    count_and_export,
     export_statement,
-    export_to_file,
     parse_mapping_args,
     plan_import,
     read_patron_csv,
@@ -93,13 +92,11 @@ def cmd_export(args, context) -> int:
     with unit_of_work(database.sessions, write=False) as session:
         if not args.output:
             return _export_to_stdout(session, statement, args.format, args.bom)
-        total = count_rows(session, statement)
-        result = export_to_file(
+        result = count_and_export(
             session,
             statement,
             args.output,
             args.format,
-            total=total,
             progress=_StderrProgress(),
             bom=args.bom,
         )

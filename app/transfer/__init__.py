@@ -1,7 +1,8 @@
 """Export (tables, filtered views, read-only queries to CSV/JSON) and the patron CSV import.
 
 Public API:
-- export: `table_statement`, `count_rows`, `export_statement`, `export_to_file`, `export_rows`,
+- export: `table_statement`, `count_rows`, `export_statement`, `export_to_file`,
+  `count_and_export`, `export_rows`,
   `ExportCancelled`, `ExportResult`, `EXPORT_TABLES`, `FORMATS`
 - filters: `parse_filters` / `ColumnFilter` (the safe `--where` syntax)
 - import: `read_patron_csv`, `parse_mapping_args`, `plan_import`, `apply_import`, `ImportPlan`,
@@ -13,6 +14,7 @@ from app.transfer.export import (
     FORMATS,
     ExportCancelled,
     ExportResult,
+    count_and_export,
     count_rows,
     export_rows,
     export_statement,
@@ -37,6 +39,7 @@ __all__ = [
     "Rejection",
     "RowWarning",
     "apply_import",
+    "count_and_export",
     "count_rows",
     "export_rows",
     "export_statement",

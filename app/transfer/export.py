@@ -75,10 +75,6 @@ class ExportResult:
     columns: tuple[str, ...]
 
 
-def export_table_names() -> tuple[str, ...]:
-    return tuple(EXPORT_TABLES)
-
-
 def table_for(name: str) -> Table:
     table = EXPORT_TABLES.get((name or "").strip().lower())
     if table is None:
@@ -171,6 +167,23 @@ def export_to_file(
     export leaves no half-written file (and does not clobber an older one)."""
     with atomic_text_file(Path(path)) as out:
         return export_statement(session, statement, out, fmt, **options)
+
+
+def count_and_export(
+    session: Session,
+    statement: Executable,
+    path: str | os.PathLike,
+    fmt: str,
+    *,
+    progress: Progress,
+    **options,
+) -> ExportResult:
+    """`export_to_file` with a determinate progress: a Select is counted first and `progress`
+    hears (0, total) before the first row; a typed query is not counted (counting it could
+    cost as much as running it), so its total stays None."""
+    total = count_rows(session, statement) if isinstance(statement, Select) else None
+    progress(0, total)
+    return export_to_file(session, statement, path, fmt, total=total, progress=progress, **options)
 
 
 def export_rows(

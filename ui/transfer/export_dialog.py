@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Select
 from sqlalchemy.sql.expression import Executable
 
 from app.errors import ValidationError
-from app.transfer import ExportCancelled, count_rows, export_to_file
+from app.transfer import ExportCancelled, count_and_export
 from app.transfer.export import DEFAULT_BATCH_SIZE, atomic_text_file, export_rows
 from ui.transfer.progress import ProgressRelay
 from ui.worker import DbWorker, describe_error
@@ -135,14 +134,11 @@ class ExportDialog(QDialog):
         relay.reset()
 
         def action(session):
-            total = count_rows(session, statement) if isinstance(statement, Select) else None
-            relay(0, total)
-            return export_to_file(
+            return count_and_export(
                 session,
                 statement,
                 path,
                 fmt,
-                total=total,
                 batch_size=batch_size,
                 progress=relay,
                 cancel=relay.cancel_requested,

@@ -15,6 +15,7 @@ from app.errors import ValidationError
 from app.transfer import (
     EXPORT_TABLES,
     ExportCancelled,
+    count_and_export,
     count_rows,
     export_statement,
     export_to_file,
@@ -159,6 +160,22 @@ def test_export_to_file_and_count(session, tmp_path):
     result = export_to_file(session, statement, tmp_path / "u.json", "json", total=4)
     assert result.rows == 4
     assert len(json.loads((tmp_path / "u.json").read_text(encoding="utf-8"))) == 4
+
+
+def test_count_and_export_reports_the_total_before_the_first_row(session, tmp_path):
+    add_users(session, 12)
+    session.commit()
+    heard = []
+    statement = table_statement("users", ["phone:notnull"])
+    result = count_and_export(
+        session, statement, tmp_path / "u.csv", "csv", progress=lambda *p: heard.append(p)
+    )
+    assert result.rows == 4
+    assert heard == [(0, 4), (4, 4)]
+    heard.clear()
+    typed = text("SELECT email FROM users WHERE phone IS NOT NULL")
+    count_and_export(session, typed, tmp_path / "q.csv", "csv", progress=lambda *p: heard.append(p))
+    assert heard == [(0, None), (4, None)]  # a typed query is not counted
 
 
 def test_where_filters_apply(session):
