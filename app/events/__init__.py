@@ -32,8 +32,10 @@ from app.events.status import (
     change_status,
 )
 from app.events.validation import EventInput, parse_capacity, validate_event
+from db.models import EVENT_STATUSES  # re-exported: ui lists the statuses, ui never imports db
 
 __all__ = [
+    "EVENT_STATUSES",
     "Actor",
     "AttendanceList",
     "AttendanceRow",

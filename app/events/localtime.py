@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from db.types import utcnow
+
 
 def local_zone() -> tzinfo:
     """The machine's zone as a real IANA zone when it can be found (so daylight-saving rules
@@ -52,6 +54,11 @@ def local_to_utc(wall: datetime, tz: tzinfo | None = None) -> datetime:
 
 def to_local(moment: datetime, tz: tzinfo | None = None) -> datetime:
     return moment.astimezone(zone(tz))
+
+
+def local_today(tz: tzinfo | None = None) -> date:
+    """Today's date on the local calendar (not UTC's: near midnight they differ)."""
+    return to_local(utcnow(), tz).date()
 
 
 def local_day_bounds(day: date, tz: tzinfo | None = None) -> tuple[datetime, datetime]:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import (
+    EVENT_STATUSES,
     Actor,
     EventRow,
     StatusAction,
@@ -33,7 +34,6 @@ from app.events import (
     live_figures,
 )
 from app.events.localtime import format_local, zone
-from db.models import EVENT_STATUSES
 from ui.events.actions import EventActions
 from ui.events.attendance_panel import AttendancePanel
 from ui.events.live_panel import LivePanel

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import list_events, local_zone, to_local
+from app.events.localtime import local_today
 from app.reports import (
     Drifting,
     Retention,
@@ -40,7 +41,6 @@ from app.reports import (
     table_csv,
 )
 from app.reports.period import DEFAULT_WEEKS
-from db.types import utcnow
 from ui.reports.charts import chart_for
 from ui.reports.pdf import write_pdf
 from ui.reports.table_model import ReportTableModel
@@ -79,7 +79,7 @@ class ReportsTab(QWidget):
         self.subject = QComboBox()
         self.subject.setAccessibleName("Event or series")
         self.subject.setMinimumContentsLength(24)
-        today = to_local(utcnow(), self._tz).date()
+        today = local_today(self._tz)
         self.first = self._date_edit("From", today - timedelta(weeks=DEFAULT_WEEKS, days=-1))
         self.last = self._date_edit("To", today)
         self.run_button = QPushButton("Show")
