@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 from app import audit, settings
 from app.checkin.outcomes import EventRef, Outcome, PatronRef, PatronStatus, RedeemResult, Visit
 from app.errors import ValidationError
+from db.loyalty_rules import TIER_FLOORS, tier_for
 from db.models import Attendance, Event, Loyalty, User
 from db.types import new_id, utcnow
 
-# (lowest balance, tier), highest first.
-TIER_FLOORS = ((1000, "platinum"), (500, "gold"), (100, "silver"), (0, "bronze"))
 MAX_REWARD_LENGTH = 200
 RECENT_VISITS = 5
 
@@ -49,13 +48,6 @@ class LedgerRow(NamedTuple):
     id: uuid.UUID
     points: int
     balance_after: int
-
-
-def tier_for(balance: int) -> str:
-    for floor, tier in TIER_FLOORS:
-        if balance >= floor:
-            return tier
-    return "bronze"  # a negative balance (should not happen) is still the entry tier
 
 
 def next_tier(balance: int) -> tuple[str | None, int | None]:

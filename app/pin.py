@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
+from app.settings import set_text
 from db.models import Setting
 
 PIN_SETTING_KEY = "admin_pin_hash"
@@ -111,13 +112,7 @@ def is_pin_set(session: Session) -> bool:
 def set_admin_pin(session: Session, pin: str) -> None:
     """Store the hash of a valid PIN, replacing any previous one."""
     validate_pin(pin)
-    value = hash_pin(pin)
-    setting = session.get(Setting, PIN_SETTING_KEY)
-    if setting is None:
-        session.add(Setting(key=PIN_SETTING_KEY, value=value))
-    else:
-        setting.value = value
-    session.flush()
+    set_text(session, PIN_SETTING_KEY, hash_pin(pin))
 
 
 def check_admin_pin(session: Session, pin: str) -> PinCheck:
@@ -166,14 +161,8 @@ def read_pin_lock(session: Session, station: str) -> PinLockState:
 
 
 def _write_pin_lock(session: Session, station: str, state: PinLockState) -> None:
-    key = _attempts_key(station)
-    setting = session.get(Setting, key, with_for_update=True)
     value = f"{state.failures} {state.locked_until:.3f}"
-    if setting is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        setting.value = value
-    session.flush()
+    set_text(session, _attempts_key(station), value, lock=True)
 
 
 def attempt_admin_pin(

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
+from db.loyalty_rules import DEFAULT_POINTS_PER_VISIT
 from db.models import Setting
 
 POINTS_PER_VISIT = "points_per_visit"
@@ -68,7 +69,10 @@ KNOWN_SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
         SettingSpec(
-            POINTS_PER_VISIT, 10, _parse_int(0, 10_000), "loyalty points awarded per attendance"
+            POINTS_PER_VISIT,
+            DEFAULT_POINTS_PER_VISIT,
+            _parse_int(0, 10_000),
+            "loyalty points awarded per attendance",
         ),
         SettingSpec(
             UNDO_WINDOW_SECONDS,
@@ -106,10 +110,12 @@ def get_text(session: Session, key: str, default: str | None = None) -> str | No
     return row.value if row is not None else default
 
 
-def set_text(session: Session, key: str, value: str) -> None:
+def set_text(session: Session, key: str, value: str, *, lock: bool = False) -> None:
+    """Insert or replace one setting (the one upsert of the settings table; the PIN uses it
+    too). `lock` takes the row's lock first, for a read-modify-write such as a counter."""
     if not isinstance(value, str):
         raise TypeError("setting values are stored as text")
-    row = session.get(Setting, key)
+    row = session.get(Setting, key, with_for_update=lock or None)
     if row is None:
         session.add(Setting(key=key, value=value))
     else:

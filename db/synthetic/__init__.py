@@ -31,12 +31,11 @@ from db.synthetic.plan import (
     Plan,
     PlanError,
     Sizes,
-    tier_for,
 )
 from db.synthetic.progress import Progress
 from db.types import utcnow
 
-__all__ = ["DatabaseNotEmpty", "GenerateReport", "PlanError", "Sizes", "generate", "tier_for"]
+__all__ = ["DatabaseNotEmpty", "GenerateReport", "PlanError", "Sizes", "generate"]
 
 
 class DatabaseNotEmpty(Exception):

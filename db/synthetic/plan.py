@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from db.loyalty_rules import DEFAULT_POINTS_PER_VISIT, tier_for
 from db.synthetic.names import EMAIL_DOMAINS, LANGUAGE_NAMES, LANGUAGES, ascii_slug
 
 DAY = 86_400
 PAST_DAYS = 548  # events start up to ~18 months back...
 FUTURE_DAYS = 182  # ...and up to ~6 months ahead: two years in all
-POINTS_PER_VISIT = 10
+POINTS_PER_VISIT = DEFAULT_POINTS_PER_VISIT  # a fresh database has no setting
 AWARD_LIFETIME = timedelta(days=365)
 _EPOCH = datetime(1970, 1, 1)
 
@@ -74,17 +75,6 @@ class Sizes:
     events: int
     attendance: int
     seed: int = 1
-
-
-def tier_for(balance: int) -> str:
-    """The guide's tiers by points balance: bronze 0-99, silver 100-499, gold 500-999, platinum."""
-    if balance >= 1000:
-        return "platinum"
-    if balance >= 500:
-        return "gold"
-    if balance >= 100:
-        return "silver"
-    return "bronze"
 
 
 _UUID_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant

@@ -12,9 +12,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.cli import main
+from db.loyalty_rules import tier_for
 from db.models import Attendance, Event, Loyalty, User
 from db.search_index import patron_search, patron_search_stale
-from db.synthetic import DatabaseNotEmpty, PlanError, Sizes, generate, tier_for
+from db.synthetic import DatabaseNotEmpty, PlanError, Sizes, generate
 from db.synthetic.plan import Plan
 
 NOW = datetime(2026, 3, 15, 14, 30, tzinfo=UTC)
