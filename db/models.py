@@ -39,8 +39,6 @@ EVENT_STATUSES = ("draft", "scheduled", "ongoing", "completed", "cancelled")
 LOYALTY_TIERS = ("bronze", "silver", "gold", "platinum")
 AUDIT_METHODS = ("scan", "search", "walk_in", "admin", "cli", "system")
 
-GUIDE_TABLES = ("users", "events", "attendance", "loyalty")
-
 
 def _in_list(column: str, values: tuple[str, ...]) -> str:
     quoted = ", ".join(f"'{v}'" for v in values)
@@ -57,12 +55,43 @@ def _id_column() -> Mapped[uuid.UUID]:
     )
 
 
+def _created_at_column() -> Mapped[datetime]:
+    # The app's clock on insert; the database's for rows written by plain SQL (the migrations,
+    # an administrator).
+    return mapped_column(
+        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
+    )
+
+
+class CreatedAt:
+    """A `createdAt` column, set once on insert. Mixin columns come after the table's own."""
+
+    created_at: Mapped[datetime] = _created_at_column()
+
+
+class UpdatedAt:
+    """An `updatedAt` column, set on insert and on every ORM update."""
+
+    updated_at: Mapped[datetime] = mapped_column(
+        "updatedAt",
+        UTCDateTime,
+        nullable=False,
+        default=utcnow,
+        onupdate=utcnow,
+        server_default=func.now(),
+    )
+
+
+class Timestamps(CreatedAt, UpdatedAt):
+    """`createdAt` then `updatedAt`, last in the table (the guide's users and events)."""
+
+
 def normalize_email(value: str) -> str:
     """Emails are trimmed and lower-cased on write so that UNIQUE means what people expect."""
     return value.strip().lower()
 
 
-class User(Base):
+class User(Timestamps, Base):
     __tablename__ = "users"
     __table_args__ = (
         UniqueConstraint("email"),
@@ -75,17 +104,6 @@ class User(Base):
     first_name: Mapped[str] = mapped_column("firstName", Text, nullable=False)
     last_name: Mapped[str] = mapped_column("lastName", Text, nullable=False)
     phone: Mapped[str | None] = mapped_column("phone", Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(
-        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        "updatedAt",
-        UTCDateTime,
-        nullable=False,
-        default=utcnow,
-        onupdate=utcnow,
-        server_default=func.now(),
-    )
 
     @validates("email")
     def _normalize_email(self, _key, value):
@@ -99,7 +117,7 @@ class User(Base):
         return f"<User {self.id} {self.full_name!r}>"
 
 
-class Event(Base):
+class Event(Timestamps, Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint(_in_list("status", EVENT_STATUSES), name="status"),
@@ -118,17 +136,6 @@ class Event(Base):
     capacity: Mapped[int | None] = mapped_column("capacity", Integer, nullable=True)
     host_id: Mapped[uuid.UUID] = mapped_column(
         "hostId", UUIDType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
-    created_at: Mapped[datetime] = mapped_column(
-        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        "updatedAt",
-        UTCDateTime,
-        nullable=False,
-        default=utcnow,
-        onupdate=utcnow,
-        server_default=func.now(),
     )
 
     def __repr__(self) -> str:
@@ -215,9 +222,8 @@ class AuditLog(Base):
     )
 
     id: Mapped[uuid.UUID] = _id_column()
-    created_at: Mapped[datetime] = mapped_column(
-        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
-    )
+    # Its own column, not the CreatedAt mixin: second in the table, as the guide's log reads.
+    created_at: Mapped[datetime] = _created_at_column()
     station: Mapped[str] = mapped_column("station", Text, nullable=False)
     method: Mapped[str] = mapped_column("method", Text, nullable=False)
     action: Mapped[str] = mapped_column("action", Text, nullable=False)
@@ -232,28 +238,20 @@ class AuditLog(Base):
     detail: Mapped[str | None] = mapped_column("detail", Text, nullable=True)
 
 
-class Setting(Base):
+class Setting(UpdatedAt, Base):
     """Shared settings (points per visit, undo window, PIN hash...), one row per key."""
 
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column("key", Text, primary_key=True)
     value: Mapped[str] = mapped_column("value", Text, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        "updatedAt",
-        UTCDateTime,
-        nullable=False,
-        default=utcnow,
-        onupdate=utcnow,
-        server_default=func.now(),
-    )
 
 
 CONTACT_KINDS = ("email", "phone")
 CONTACT_LABELS = ("home", "work", "mobile", "household", "other")
 
 
-class PatronContact(Base):
+class PatronContact(CreatedAt, Base):
     """A patron's other emails and phones (issue 15): the second address of a Planning Center
     export, a work phone, the household address a child shares with a parent. Our own table
     (migration 0005); `users` keeps the guide's shape. `searchKey` is the value folded as the
@@ -279,9 +277,6 @@ class PatronContact(Base):
     # "C" collation on PostgreSQL: prefix ranges compare in code-point order (see search.md).
     search_key: Mapped[str] = mapped_column(
         "searchKey", Text().with_variant(Text(collation="C"), "postgresql"), nullable=False
-    )
-    created_at: Mapped[datetime] = mapped_column(
-        "createdAt", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()
     )
 
 
