@@ -194,12 +194,10 @@ class PinAttempts:
     """This station's view of the wrong-PIN count, mirrored from the database.
 
     `attempt_admin_pin` keeps the count in the database; the lock screen applies what it
-    returned here so that its countdown needs no query. `record_failure`/`record_success`
-    count in memory only (used where no database answer is at hand).
+    returned here so that its countdown needs no query.
     """
 
     max_failures: int = MAX_FAILURES
-    lockout_seconds: float = LOCKOUT_SECONDS
     clock: Callable[[], float] = time.time
     station: str = field(default_factory=socket.gethostname)
     _failures: int = field(default=0, init=False)
@@ -217,13 +215,3 @@ class PinAttempts:
     def apply(self, state: PinLockState) -> None:
         self._failures = state.failures
         self._locked_until = state.locked_until
-
-    def record_failure(self) -> None:
-        self._failures += 1
-        if self._failures >= self.max_failures:
-            self._locked_until = self.clock() + self.lockout_seconds
-            self._failures = 0
-
-    def record_success(self) -> None:
-        self._failures = 0
-        self._locked_until = 0.0

@@ -4,7 +4,7 @@ Two layers:
 - `get_text(session, key, default=None)` / `set_text(session, key, value)` / `delete(session, key)`:
   generic, for any key (other features keep e.g. an admin PIN hash here).
 - `get_setting(session, key)` / `set_setting(session, key, value)`: typed and validated, for the
-  keys in KNOWN_SETTINGS; plus one shortcut per known key (`points_per_visit(session)`...).
+  keys in KNOWN_SETTINGS; plus a shortcut for the keys read on their own (`undo_window_seconds(session)`...).
   `stored_value(key)` and `typed_value(key, text)` let a caller read settings inside its own
   statement (the check-in reads both points settings with the balance).
 
@@ -178,16 +178,8 @@ def _spec(key: str) -> SettingSpec:
         raise ValidationError({"key": f"Unknown setting {key!r}."}) from None
 
 
-def points_per_visit(session: Session) -> int:
-    return get_setting(session, POINTS_PER_VISIT)
-
-
 def undo_window_seconds(session: Session) -> int:
     return get_setting(session, UNDO_WINDOW_SECONDS)
-
-
-def points_expiry_days(session: Session) -> int | None:
-    return get_setting(session, POINTS_EXPIRY_DAYS)
 
 
 def door_margins(session: Session) -> tuple[int, int]:

@@ -79,7 +79,6 @@ def contact_key(kind: str, value: str) -> str:
     return key[:MAX_KEY_LENGTH]
 
 
-SEARCHED_COLUMNS = ("firstName", "lastName", "email", "phone")
 _SEARCHED_ATTRIBUTES = ("first_name", "last_name", "email", "phone")
 _BATCH = 5000
 

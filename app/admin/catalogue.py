@@ -10,17 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Integer, Table
 
-from db.models import (
-    EVENT_STATUSES,
-    LOYALTY_TIERS,
-    Attendance,
-    AuditLog,
-    Base,
-    Event,
-    Loyalty,
-    Setting,
-    User,
-)
+from db.models import EVENT_STATUSES, LOYALTY_TIERS, Base
 from db.types import UTCDateTime
 
 TEXT, INTEGER, BOOLEAN, DATETIME, UUID, ENUM = (
@@ -41,7 +31,6 @@ _READ_ONLY_TABLES = {"audit_log"}
 SECRET_MARKER = "pin"
 HIDDEN_TEXT = "(hidden)"
 
-_MODELS = {m.__tablename__: m for m in (User, Event, Attendance, Loyalty, AuditLog, Setting)}
 TABLE_ORDER = ("users", "events", "attendance", "loyalty", "audit_log", "settings")
 TITLES = {
     "users": "Users",
@@ -152,10 +141,6 @@ def sa_column(table_name: str, column_name: str):
         if column.name == column_name:
             return column
     raise KeyError(f"{table_name} has no column {column_name!r}")
-
-
-def model_of(table_name: str):
-    return _MODELS[table_name]
 
 
 def is_secret_setting(key: str) -> bool:

@@ -26,7 +26,6 @@ from app.admin.catalogue import (
 from app.errors import ValidationError
 
 CONTAINS, EQUALS, RANGE, IS_NULL, NOT_NULL = "contains", "equals", "range", "is_null", "not_null"
-OPERATORS = (CONTAINS, EQUALS, RANGE, IS_NULL, NOT_NULL)
 
 
 @dataclass(frozen=True)

@@ -126,12 +126,6 @@ def open_events(
     return [e for e in events if e.today] + [e for e in events if not e.today]
 
 
-def todays_events(
-    session: Session, *, now: datetime | None = None, zone: tzinfo | None = None
-) -> list[KioskEvent]:
-    return [e for e in open_events(session, now=now, zone=zone) if e.today]
-
-
 def default_event(events: list[KioskEvent], now: datetime | None = None) -> KioskEvent | None:
     """The event running now, else the next one today that has not ended, else None."""
     now = now or utcnow()

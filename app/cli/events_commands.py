@@ -131,13 +131,6 @@ def _actor(args) -> Actor:
     return Actor(station=args.station or socket.gethostname(), method="cli")
 
 
-def _time(text: str, tz: tzinfo, field: str, base=None):
-    try:
-        return parse_local(text, tz, base=base)
-    except ValueError as exc:
-        raise ValidationError({field: str(exc)}) from None
-
-
 OPTION_NAMES = {
     "name": "--name",
     "location": "--location",

@@ -26,7 +26,6 @@ FIELD_LABELS = {
     "status": "status",
     "": "ignored",
 }
-LABELS = ("mobile", "home", "work", "household", "other")
 # Phone preference: the number a person carries first.
 PHONE_ORDER = {"mobile": 0, "home": 1, "other": 2, "household": 3, "work": 4}
 

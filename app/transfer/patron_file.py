@@ -83,10 +83,6 @@ class PatronFile:
             return ()
         return ("firstName", "lastName")
 
-    @property
-    def ignored_headers(self) -> tuple[str, ...]:
-        return tuple(h for h in self.headers if self.mapping.get(h, IGNORE) == IGNORE)
-
     def describe_column(self, header: str) -> str:
         """ "Home Email -> email (home)", "Notes (ignored)": the mapping as the report shows it."""
         target = self.mapping.get(header, IGNORE)
@@ -116,10 +112,6 @@ def guess_roles(headers: tuple[str, ...] | list[str]) -> dict[str, ColumnRole]:
     first non-empty name cell in rank order ("First Name" before "Given Name") and keeps every
     email and phone."""
     return {header: role_of(header) for header in headers}
-
-
-def guess_mapping(headers: tuple[str, ...] | list[str]) -> dict[str, str]:
-    return {h: role.field for h, role in guess_roles(headers).items()}
 
 
 def parse_mapping_args(items: list[str] | None) -> dict[str, str]:

@@ -166,12 +166,12 @@ def test_patron_status(session):
 
 
 def test_settings_typed_and_generic(session):
-    assert settings.points_per_visit(session) == 10
+    assert settings.get_setting(session, settings.POINTS_PER_VISIT) == 10
     assert settings.undo_window_seconds(session) == 60
-    assert settings.points_expiry_days(session) == 365
+    assert settings.get_setting(session, settings.POINTS_EXPIRY_DAYS) == 365
 
     assert settings.set_setting(session, settings.POINTS_PER_VISIT, "15") == 15
-    assert settings.points_per_visit(session) == 15
+    assert settings.get_setting(session, settings.POINTS_PER_VISIT) == 15
     assert settings.set_setting(session, settings.POINTS_EXPIRY_DAYS, None) is None
     assert settings.get_text(session, settings.POINTS_EXPIRY_DAYS) == "none"
     for key, bad in [
@@ -193,4 +193,4 @@ def test_settings_typed_and_generic(session):
     # A hand-edited bad value must not stop the door: the default applies.
     session.get(Setting, settings.POINTS_PER_VISIT).value = "lots"
     session.flush()
-    assert settings.points_per_visit(session) == 10
+    assert settings.get_setting(session, settings.POINTS_PER_VISIT) == 10

@@ -15,6 +15,7 @@ from app.pin import (
     PIN_SETTING_KEY,
     PinAttempts,
     PinCheck,
+    PinLockState,
     check_admin_pin,
     hash_pin,
     is_pin_set,
@@ -84,27 +85,18 @@ class FakeClock:
         return self.now
 
 
-def test_five_wrong_pins_lock_for_a_minute():
+def test_a_lock_from_the_database_counts_down_on_the_station_clock():
     clock = FakeClock()
     attempts = PinAttempts(clock=clock)
-    for _ in range(4):
-        attempts.record_failure()
-        assert attempts.seconds_locked() == 0
-    attempts.record_failure()
+    attempts.apply(PinLockState(failures=5, locked_until=clock.now + 60))
+    assert attempts.failures == 5
     assert attempts.seconds_locked() == pytest.approx(60)
     clock.now += 59
     assert attempts.seconds_locked() == pytest.approx(1)
     clock.now += 1.5
     assert attempts.seconds_locked() == 0
-
-
-def test_success_resets_the_count():
-    attempts = PinAttempts(clock=FakeClock())
-    for _ in range(4):
-        attempts.record_failure()
-    attempts.record_success()
-    attempts.record_failure()
-    assert attempts.failures == 1 and attempts.seconds_locked() == 0
+    attempts.apply(PinLockState())  # the right PIN: the count starts again
+    assert attempts.failures == 0 and attempts.seconds_locked() == 0
 
 
 def test_cli_set_pin_from_stdin(database_url_text, sessions, monkeypatch, capsys):

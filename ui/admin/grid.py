@@ -94,9 +94,3 @@ class LazyGrid(QTableView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._viewport_timer.start()
-
-    def jump_to_row(self, row: int) -> None:
-        index = self.model().index(row, max(self.currentIndex().column(), 0))
-        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self.setCurrentIndex(index)
-        self._report_viewport()

@@ -61,7 +61,7 @@ def test_quoted_cells_with_delimiters_and_newlines_keep_row_numbers():
     # The row numbers a spreadsheet shows: the two-line cell is still one row (issue 15).
     assert [r.line for r in file.rows] == [2, 3]
     assert file.rows[0].values["firstName"] == "Ann, Jr"
-    assert file.ignored_headers == ("notes",)
+    assert file.mapping.get("notes", IGNORE) == IGNORE
 
 
 def test_short_rows_get_empty_cells():
