@@ -18,6 +18,7 @@ import hashlib
 import logging
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,10 @@ def ensure_console_role(connection: Connection) -> str | None:
         steps.append(("settings", f'GRANT SELECT ({columns}) ON "settings" TO {role}'))
     for label, statement in steps:
         _run_step(connection, label, statement)
+    if settings_value_readable(connection, role):
+        # The REVOKE above was refused (not the table's owner): the console stays off rather
+        # than show the PIN hash; it says so when it is used.
+        log.error("console role: %s can read settings.value; the console stays off", role)
     return console_role_usable(connection)
 
 
@@ -88,10 +93,20 @@ def _run_step(connection: Connection, label: str, statement: str) -> bool:
     try:
         with connection.begin_nested():
             connection.exec_driver_sql(statement)
-    except Exception as error:  # a privilege we lack: the console says so when it is used
-        log.warning("console role: %s step skipped (%s)", label, type(error).__name__)
+    except DBAPIError as error:  # a privilege we lack: the console says so when it is used
+        log.warning("console role: %s step skipped (%s)", label, type(error.orig).__name__)
         return False
     return True
+
+
+def settings_value_readable(connection: Connection, role: str) -> bool:
+    """Whether `role` may read `settings.value` (the secrets): it must not, whatever granted it
+    (a refused REVOKE, an administrator's GRANT SELECT ON ALL TABLES). False without a table."""
+    readable = connection.scalar(
+        text("SELECT has_column_privilege(:role, to_regclass('settings'), 'value', 'SELECT')"),
+        {"role": role},
+    )
+    return bool(readable)
 
 
 def _role_exists(connection: Connection, role: str) -> bool:

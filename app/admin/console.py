@@ -26,7 +26,11 @@ from sqlalchemy import Engine
 from app.admin.console_functions import allowed_functions
 from app.admin.sql_guard import QueryRefused, check_read_only
 from app.errors import Stopped, first_line
-from db.console_role import SETTINGS_READABLE_COLUMNS, console_role_usable
+from db.console_role import (
+    SETTINGS_READABLE_COLUMNS,
+    console_role_usable,
+    settings_value_readable,
+)
 
 DEFAULT_TIMEOUT_S = 15.0
 MAX_ROWS = 10_000
@@ -40,6 +44,12 @@ ROLE_MISSING = (
     "The console's read-only database role is missing, so the console is off on this "
     "PostgreSQL database. Run `credopass db upgrade` as a database user that may create roles "
     "(or ask the database administrator to), then try again."
+)
+SECRETS_READABLE = (
+    "The console's read-only database role can read setting values (secrets such as the PIN "
+    "hash), so the console is off on this PostgreSQL database. Run `credopass db upgrade` as the "
+    "owner of the tables (or ask the database administrator to revoke SELECT on settings.value "
+    "from that role), then try again."
 )
 SETTINGS_REFUSED = (
     "Setting values cannot be read from the console (some are secrets such as the PIN hash). "
@@ -137,9 +147,14 @@ class ReadOnlyConsole:
         with self.engine.connect() as connection:
             try:
                 role = console_role_usable(connection)
+                # Checked on every query, not trusted from the upgrade: the column privilege is
+                # what keeps secrets out of the console, and a grant can change at any time.
+                exposed = role is not None and settings_value_readable(connection, role)
                 connection.rollback()
                 if role is None:
                     raise QueryRefused(ROLE_MISSING)
+                if exposed:
+                    raise QueryRefused(SECRETS_READABLE)
                 raw = connection.connection.dbapi_connection
                 with raw.cursor() as setup:
                     setup.execute("SET TRANSACTION READ ONLY")

@@ -314,3 +314,28 @@ def test_without_its_role_the_postgresql_console_refuses_everything(engine, monk
     with pytest.raises(QueryRefused) as caught:
         ReadOnlyConsole(engine).run("SELECT 1")
     assert caught.value.message == ROLE_MISSING
+
+
+def test_a_role_that_can_read_setting_values_keeps_the_postgresql_console_off(engine, session):
+    """Whatever gave the console's role SELECT on settings.value (a REVOKE the upgrade could
+    not run, an administrator's blanket grant), the console refuses rather than show secrets;
+    the upgrade logs it as an error and a later upgrade takes the right away again."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL role")
+    from app.admin.console import SECRETS_READABLE
+    from db.console_role import ensure_console_role, role_for, settings_value_readable
+
+    set_admin_pin(session, "4321")
+    session.commit()
+    with engine.begin() as connection:
+        role = role_for(connection)
+        connection.exec_driver_sql(f"GRANT SELECT ON settings TO {role}")
+        assert settings_value_readable(connection, role)
+    with pytest.raises(QueryRefused) as caught:
+        ReadOnlyConsole(engine).run("SELECT key FROM settings")
+    assert caught.value.message == SECRETS_READABLE
+
+    with engine.begin() as connection:
+        assert ensure_console_role(connection) == role  # the upgrade revokes it again
+        assert not settings_value_readable(connection, role)
+    assert ReadOnlyConsole(engine).run("SELECT key FROM settings").rows == [("admin_pin_hash",)]
