@@ -7,9 +7,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.events import HostChoice, find_hosts
+from app.search import MIN_QUERY_LENGTH
 from ui.worker import DbWorker
 
 SEARCH_DELAY_MS = 200
+TOO_SHORT = f"Type at least {MIN_QUERY_LENGTH} letters of a name or email."
 
 
 class PersonPicker(QWidget):
@@ -78,10 +80,10 @@ class PersonPicker(QWidget):
         query = self.search.text().strip()
         self._query_serial += 1
         serial = self._query_serial
-        if len(query) < 2:
+        if len(query) < MIN_QUERY_LENGTH:
             self.matches.clear()
             self.matches.setVisible(False)
-            self._hint("Type at least 2 letters of a name or email." if query else "")
+            self._hint(TOO_SHORT if query else "")
             return
         self._worker.submit(
             lambda s: find_hosts(s, query, limit=20),
