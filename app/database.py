@@ -12,9 +12,11 @@ from app.errors import DatabaseUnavailable, StartupRefused, first_line
 from db import migrate
 from db.engine import (
     DatabaseTarget,
+    DatabaseUrlError,
     create_app_engine,
     describe_location,
     ensure_default_folder,
+    resolve_target,
 )
 from db.session import make_session_factory
 
@@ -81,3 +83,13 @@ def open_for_app(target: DatabaseTarget) -> Database:
         database.dispose()
         raise
     return database
+
+
+def open_configured(database_url: str | None) -> Database:
+    """`open_for_app` on the database the user configured (`--database-url`, else
+    $DATABASE_URL, else the default file), for the window. A URL or place that cannot be used
+    raises StartupRefused with the reason, so the GUI handles two errors, both from `app`."""
+    try:
+        return open_for_app(resolve_target(database_url))
+    except DatabaseUrlError as exc:
+        raise StartupRefused(str(exc)) from None

@@ -1,24 +1,26 @@
-"""Run Alembic from code against a given engine; decide whether the app may start."""
+"""Run Alembic from code against a given engine; decide whether the app may start.
+
+Deciding whether the app may start happens on every start and every command, and Alembic costs
+more to import than the rest of a door command: `schema_status` reads the revision files and the
+`alembic_version` table itself, and Alembic is imported only to migrate, compare or explain.
+"""
 
 from __future__ import annotations
 
 import enum
+import functools
+import re
 import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
-from sqlalchemy.orm import Session
 
-from db.console_role import ensure_console_role
-from db.models import Base
-from db.search_index import rebuild_search_index
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 
 def migrations_dir() -> Path:
@@ -26,6 +28,8 @@ def migrations_dir() -> Path:
 
 
 def alembic_config(engine: Engine | None = None, connection=None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     if engine is not None:
@@ -39,19 +43,63 @@ def alembic_config(engine: Engine | None = None, connection=None) -> Config:
 
 
 def script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
+# `revision = "0007_report_indexes"` / `down_revision = "0006_..."` (or None), as Alembic writes
+# them; tests/db/test_schema_status.py checks that this reading agrees with Alembic's own.
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+@functools.cache
+def known_revisions() -> dict[str, tuple[str, ...]]:
+    """Every revision of the shipped migrations with the revisions it follows, read from the
+    files' text (their modules are not imported: they would load Alembic)."""
+    graph = {}
+    for path in sorted(migrations_dir().joinpath("versions").glob("*.py")):
+        fields = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in fields:
+            continue
+        revision = fields["revision"].strip("'\"")
+        down = re.findall(r"['\"]([^'\"]+)['\"]", fields.get("down_revision", "None"))
+        graph[revision] = tuple(down)
+    return graph
+
+
 def head_revision() -> str:
-    return script_directory().get_current_head()
+    graph = known_revisions()
+    followed = {down for downs in graph.values() for down in downs}
+    heads = sorted(set(graph) - followed)
+    if len(heads) != 1:  # a branch to merge: let Alembic say so in its words
+        return script_directory().get_current_head()
+    return heads[0]
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
+        return _version_in(connection)
+
+
+def _version_in(connection) -> str | None:
+    """The revision recorded in `alembic_version`, as Alembic's MigrationContext reads it."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()
+    versions = list(versions)
+    if len(versions) > 1:  # several heads recorded: Alembic explains that case
+        from alembic.migration import MigrationContext
+
         return MigrationContext.configure(connection).get_current_revision()
+    return versions[0] if versions else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    from db.console_role import ensure_console_role
+
     with engine.begin() as connection:
         had_search = inspect(connection).has_table("patron_search")
         command.upgrade(alembic_config(connection=connection), revision)
@@ -62,29 +110,39 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def _at_head(connection) -> bool:
-    return MigrationContext.configure(connection).get_current_revision() == head_revision()
+    return _version_in(connection) == head_revision()
 
 
 def _build_search_keys(connection) -> None:
     """Migration 0003 only marks existing patrons stale (frozen migrations never import live
     code); their keys are built here, by today's code on today's schema, so an adopted
     database is searchable as soon as `credopass db upgrade` returns."""
+    from sqlalchemy.orm import Session
+
+    from db.search_index import rebuild_search_index
+
     if connection.exec_driver_sql("SELECT 1 FROM patron_search_stale LIMIT 1").first():
         rebuild_search_index(Session(bind=connection))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection=connection), revision)
 
 
 def stamp(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     with engine.begin() as connection:
         command.stamp(alembic_config(connection=connection), revision)
 
 
 def revision(engine: Engine, message: str) -> str:
     """Autogenerate a new revision file from the models (for developers working from source)."""
+    from alembic import command
+
     with engine.begin() as connection:
         script = command.revision(
             alembic_config(connection=connection), message=message, autogenerate=True
@@ -94,6 +152,11 @@ def revision(engine: Engine, message: str) -> str:
 
 def schema_differences(engine: Engine) -> list[str]:
     """Readable differences between the models and the database (empty when they agree)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from db.models import Base
+
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection,
@@ -197,7 +260,7 @@ def schema_status(engine: Engine) -> SchemaStatus:
     head = head_revision()
     with engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
-        current = MigrationContext.configure(connection).get_current_revision()
+        current = _version_in(connection)
     if current is None:
         state = SchemaState.UNMANAGED if tables - {"alembic_version"} else SchemaState.EMPTY
     elif current == head:
@@ -210,6 +273,8 @@ def schema_status(engine: Engine) -> SchemaStatus:
 
 
 def _is_known(rev: str) -> bool:
+    if rev in known_revisions():
+        return True
     try:
         return script_directory().get_revision(rev) is not None
     except Exception:  # alembic raises several types for an unknown id
@@ -218,6 +283,8 @@ def _is_known(rev: str) -> bool:
 
 def drop_everything(engine: Engine) -> None:
     """Drop our tables and the migration history (for `db reset`)."""
+    from db.models import Base
+
     with engine.begin() as connection:
         Base.metadata.drop_all(connection)
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

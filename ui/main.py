@@ -1,4 +1,7 @@
-"""Start the Qt application on the configured database."""
+"""Start the Qt application on the configured database: the composition root of the window.
+
+It wires the engine through `app.database` (ui never imports db), and is imported only when the
+window opens (ui.launcher), so a command line never loads Qt."""
 
 from __future__ import annotations
 
@@ -6,9 +9,8 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.database import open_for_app
+from app.database import open_configured
 from app.errors import DatabaseUnavailable, StartupRefused
-from db.engine import DatabaseUrlError, resolve_target
 from ui.kiosk.window_mode import show_full_screen
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
@@ -21,8 +23,8 @@ def run_gui(database_url: str | None, *, kiosk: bool = False, station: str | Non
     app.setOrganizationName("CredoPass")
     apply_theme(app)
     try:
-        database = open_for_app(resolve_target(database_url))
-    except (DatabaseUrlError, DatabaseUnavailable, StartupRefused) as exc:
+        database = open_configured(database_url)
+    except (DatabaseUnavailable, StartupRefused) as exc:
         QMessageBox.critical(None, "CredoPass cannot start", str(exc))
         print(f"credopass: {exc}", file=sys.stderr)
         return 1

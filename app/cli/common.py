@@ -14,21 +14,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_log_dir
-from sqlalchemy.exc import DBAPIError
 
-from app.database import Database, connect, open_for_app
 from app.errors import DatabaseUnavailable, StartupRefused, ValidationError, first_line
 from app.masking import mask_secrets
-from db.engine import (
-    APP_NAME,
-    DatabaseLocationError,
-    DatabaseTarget,
-    DatabaseUrlError,
-    make_private_folder,
-    resolve_target,
-)
+
+if TYPE_CHECKING:
+    from app.database import Database
+    from db.engine import DatabaseTarget
+
+# The database layer (SQLAlchemy and the rest) is imported by the functions that open a database
+# or explain its errors, not here: `--version` and `--help` never load it.
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -105,6 +103,8 @@ class CommandContext:
     @property
     def target(self) -> DatabaseTarget:
         if self._target is None:
+            from db.engine import resolve_target
+
             target = resolve_target(self.database_url)
             refuse_relative_sqlite(target)
             self._target = target
@@ -113,6 +113,8 @@ class CommandContext:
     def database(self, *, managed: bool = True) -> Database:
         """The open database; `managed` applies the start-up policy (schema must be current)."""
         if self._database is None:
+            from app.database import connect, open_for_app
+
             self._database = open_for_app(self.target) if managed else connect(self.target)
         return self._database
 
@@ -149,28 +151,38 @@ def run_command(args: argparse.Namespace, handler: Callable) -> int:
         return handler(args, context)
     except CliError as exc:
         return fail(str(exc), exc.code, as_json=as_json)
-    except DatabaseLocationError as exc:
-        return fail(f"cannot use the database: {exc}", EXIT_FAILURE, as_json=as_json)
-    except DatabaseUrlError as exc:
-        return fail(f"bad database URL: {exc}", EXIT_USAGE, as_json=as_json)
-    except ValidationError as exc:
-        return fail(str(exc), EXIT_USAGE, as_json=as_json)
-    except (DatabaseUnavailable, StartupRefused) as exc:
-        return fail(str(exc), EXIT_FAILURE, as_json=as_json)
-    except DBAPIError as exc:
-        _error_log.warning("database error", exc_info=exc)
-        message = f"database error: {first_line(exc.orig or exc)}"
-        return fail(message, EXIT_FAILURE, as_json=as_json)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_FAILURE, as_json=as_json)
     except BrokenPipeError:  # `credopass db info | head`: the reader left; stay quiet
         _silence_stdout()
         return EXIT_FAILURE
-    except Exception as exc:  # a bug: one line for the user, the traceback in the log file
-        return report_unexpected(exc, as_json=as_json)
+    except Exception as exc:
+        return _report_failure(exc, as_json=as_json)
     finally:
         sys.excepthook = previous_hook
         context.close()
+
+
+def _report_failure(exc: Exception, *, as_json: bool) -> int:
+    """The exit code and one line for an exception a command let through."""
+    from sqlalchemy.exc import DBAPIError
+
+    from db.engine import DatabaseLocationError, DatabaseUrlError
+
+    if isinstance(exc, DatabaseLocationError):
+        return fail(f"cannot use the database: {exc}", EXIT_FAILURE, as_json=as_json)
+    if isinstance(exc, DatabaseUrlError):
+        return fail(f"bad database URL: {exc}", EXIT_USAGE, as_json=as_json)
+    if isinstance(exc, ValidationError):
+        return fail(str(exc), EXIT_USAGE, as_json=as_json)
+    if isinstance(exc, DatabaseUnavailable | StartupRefused):
+        return fail(str(exc), EXIT_FAILURE, as_json=as_json)
+    if isinstance(exc, DBAPIError):
+        _error_log.warning("database error", exc_info=exc)
+        message = f"database error: {first_line(exc.orig or exc)}"
+        return fail(message, EXIT_FAILURE, as_json=as_json)
+    # a bug: one line for the user, the traceback in the log file
+    return report_unexpected(exc, as_json=as_json)
 
 
 def _wrapped_in_json(handler: Callable, args, context) -> int:
@@ -279,6 +291,8 @@ class _MaskingFormatter(logging.Formatter):
 
 
 def log_file_path() -> Path:
+    from db.engine import APP_NAME
+
     return Path(user_log_dir(APP_NAME, appauthor=False)) / LOG_FILENAME
 
 
@@ -298,6 +312,8 @@ def configure_logging() -> Path | None:
                 return path
             logger.removeHandler(handler)
             handler.close()
+    from db.engine import make_private_folder
+
     try:
         make_private_folder(path.parent)
         path.touch(mode=0o600, exist_ok=True)  # tracebacks may quote personal data

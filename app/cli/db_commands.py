@@ -9,8 +9,8 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.util import CommandError
 from sqlalchemy import func, inspect, select
 
 from app.cli import generate_command
@@ -23,11 +23,14 @@ from app.cli.common import (
     print_json,
 )
 from app.search_upkeep import rebuild_search_keys
-from db import adopt, guide_checks, migrate
+from db import guide_checks, migrate
 from db.engine import create_app_engine, sqlite_url
 from db.models import Base
 from db.seed import seed_guide_data
 from db.session import unit_of_work
+
+if TYPE_CHECKING:
+    from db.adopt import AdoptionReport
 
 LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
 
@@ -145,6 +148,8 @@ def cmd_upgrade(args, context) -> int:
 def _upgrade(args, database, status: migrate.SchemaStatus) -> tuple[str, str]:
     """Migrate (or adopt), print the details, and say in one sentence what was done."""
     if status.state is migrate.SchemaState.UNMANAGED:
+        from db import adopt  # Alembic and the adoption rules: only for this rare case
+
         try:
             report = adopt.adopt(database.engine, args.revision)
         except adopt.AdoptionRefused as exc:
@@ -175,6 +180,8 @@ def _revision_name(engine) -> str:
 @contextmanager
 def _revision_errors():
     """Alembic's complaints about a revision name are the user's typo, not a crash."""
+    from alembic.util import CommandError
+
     try:
         yield
     except CommandError as exc:
@@ -182,7 +189,7 @@ def _revision_errors():
         raise CliError(f"{exc} (known revisions: {known}, head, base)", EXIT_USAGE) from None
 
 
-def print_adoption(report: adopt.AdoptionReport) -> None:
+def print_adoption(report: AdoptionReport) -> None:
     print("Adopted a database of the CredoPass web service: every row was kept.")
     for change in report.changes:
         print(f"  - {change}")

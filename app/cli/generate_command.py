@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 
 from app.cli.common import EXIT_OK, EXIT_USAGE, CliError
-from db.synthetic import DatabaseNotEmpty, PlanError, Sizes, generate
 
 MAX_ROWS = 50_000_000  # a typo guard: more would take hours and fill the disk
 
@@ -45,6 +44,9 @@ def register(db_subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_generate(args, context) -> int:
+    # The planner does much work when imported; only this command needs it.
+    from db.synthetic import DatabaseNotEmpty, PlanError, Sizes, generate
+
     database = context.database(managed=True)
     sizes = Sizes(args.patrons, args.events, args.attendance, args.seed)
     try:

@@ -9,6 +9,8 @@ are only ever added: one already on file (same patron, kind and value) is left a
 
 from __future__ import annotations
 
+import operator
+import secrets
 import uuid
 from collections import defaultdict
 
@@ -107,18 +109,26 @@ def write_contacts(connection: Connection, contacts, id_of_new: dict[int, uuid.U
     to_id = _contacts.c.id.type.dialect_impl(dialect).bind_processor(dialect) or _same
     stamp = _contacts.c.createdAt.type.dialect_impl(dialect).bind_processor(dialect)
     created = stamp(now) if stamp else now
-    rows = [
-        (
-            to_id(uuid.uuid4()),
-            to_id(id_of_new[owner] if isinstance(owner, int) else owner),
-            contact.kind,
-            contact.label,
-            contact.value,
-            contact_key(contact.kind, contact.value),
-            created,
+    owners = [id_of_new[owner] if isinstance(owner, int) else owner for owner, _ in contacts]
+    # In owner order with ascending ids of their own: the primary key and the (patronId, kind,
+    # value) index then grow at one end instead of at random pages (file order spread the
+    # writes of 200,000 contacts over both indexes: half the import's time on SQLite).
+    order = sorted(range(len(contacts)), key=lambda i: owners[i].int)
+    ids = ascending_ids(len(contacts))
+    rows = []
+    for i, contact_id in zip(order, ids, strict=True):
+        contact = contacts[i][1]
+        rows.append(
+            (
+                to_id(contact_id),
+                to_id(owners[i]),
+                contact.kind,
+                contact.label,
+                contact.value,
+                contact_key(contact.kind, contact.value),
+                created,
+            )
         )
-        for owner, contact in contacts
-    ]
     driver = connection.connection.driver_connection
     if dialect.name == "postgresql":
         with (
@@ -131,6 +141,19 @@ def write_contacts(connection: Connection, contacts, id_of_new: dict[int, uuid.U
     driver.executemany(
         f"INSERT INTO patron_contacts ({_CONTACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
     )
+
+
+def ascending_ids(count: int) -> list[uuid.UUID]:
+    """`count` random version-4 UUIDs in ascending order that share their first 32 bits (drawn
+    at random for each call; 90 random bits remain in each)."""
+    prefix = secrets.randbits(32) << 96
+    ids = [uuid.UUID(int=prefix | secrets.randbits(96), version=4) for _ in range(count)]
+    # By their integers: UUID's own comparison is Python code (most of a second for 100,000).
+    ids.sort(key=_uuid_int)
+    return ids
+
+
+_uuid_int = operator.attrgetter("int")
 
 
 def _same(value):

@@ -37,7 +37,7 @@ def credopass(
 ) -> subprocess.CompletedProcess:
     """The installed command in a child process, as a person would run it."""
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "app", *argv],
+        [*prefix, sys.executable, "-m", "ui", *argv],
         capture_output=True,
         text=True,
         timeout=60,

@@ -13,7 +13,7 @@ from tests.app.reports_support import fair, services
 
 @pytest.fixture
 def cli(engine, sessions, database_url_text, capsys, monkeypatch):
-    from app.cli import main
+    from ui.launcher import main  # the console script: it lends `report --pdf` its PDF writer
 
     monkeypatch.setenv("TZ", "Europe/London")
 

@@ -1,22 +1,16 @@
-"""GUI benchmarks on the offscreen platform: kiosk scan-to-banner through the real widgets,
-app start to a ready kiosk, and the Admin tab (once it exists).
+"""GUI benchmarks on the offscreen platform: kiosk scan-to-banner through the real widgets and
+the Admin tab (app start to a ready kiosk is in bench_startup, beside its references).
 
 Scan-to-banner: a pass code is typed into the kiosk's input like a scanner does (characters,
 then Enter) and the clock stops when the screen announces the result on its banner
 (`result_shown`); the check-in itself runs on the real DB worker thread in between.
-App start: a fresh interpreter does what `credopass --kiosk` does and reports when the kiosk has
-its event picked and is waiting for a scan; the time includes Python start-up and the imports.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import resource
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -27,9 +21,7 @@ from tests.benchmarks.harness import Result, Skip, skipped, summary
 
 SCANS = 200
 WARMUP = 5
-STARTS = 5
 SCAN_TARGET_MS = 50
-START_TARGET_MS = 1500
 ADMIN_ROUNDS = 5
 ADMIN_JUMPS = 300
 ADMIN_MEMORY_MB = 100
@@ -110,72 +102,6 @@ def _scan_to_banner(dataset) -> Result:
         samples,
         p99_target=SCAN_TARGET_MS,
         note="keystrokes + Enter to result_shown, offscreen",
-    )
-
-
-_START_SCRIPT = r"""
-import os, sys, time
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from app.database import open_for_app
-from db.engine import resolve_target
-from ui.main_window import MainWindow
-from ui.theme import apply_theme
-app = QApplication(sys.argv[:1])
-apply_theme(app)
-database = open_for_app(resolve_target(sys.argv[1]))
-window = MainWindow(database, kiosk=True, station="benchmark")
-window.showFullScreen()
-screen = window.checkin_screen
-def check():
-    if screen.event is not None:
-        print(f"READY {time.time():.6f}", flush=True)
-        os._exit(0)  # a kiosk window refuses to close without the PIN; the figure is taken
-    else:
-        QTimer.singleShot(5, check)
-QTimer.singleShot(0, check)
-QTimer.singleShot(20000, lambda: os._exit(3))
-app.exec()
-"""
-
-
-def _app_start(dataset) -> Result:
-    if not Path(__file__).parents[2].joinpath("ui", "main_window.py").exists():
-        raise Skip("no main window yet")
-    event = _bench_event(dataset.sessions, "start")
-    samples, cpu = [], []
-    root = Path(__file__).parents[2]
-    try:
-        for _ in range(STARTS + 1):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.time()
-            done = subprocess.run(
-                [sys.executable, "-c", _START_SCRIPT, dataset.url_text],
-                cwd=root,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            ready = [ln for ln in done.stdout.splitlines() if ln.startswith("READY ")]
-            if not ready:
-                tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-                raise RuntimeError(f"the kiosk never became ready: {tail}")
-            samples.append((float(ready[0].split()[1]) - started) * 1000)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    finally:
-        _cleanup(dataset.sessions, [event])
-    samples, cpu = samples[1:], cpu[1:]  # the first start warms the file cache
-    # CPU time says what the start costs when the machine is not shared; the wall-clock
-    # figure above it is what a person waits on this machine as it is.
-    cpu_ms = sorted(cpu)[len(cpu) // 2] * 1000
-    return summary(
-        "app start to ready kiosk",
-        dataset.backend,
-        samples,
-        p99_target=START_TARGET_MS,
-        note=f"{STARTS} starts; new interpreter to event picked; median CPU {cpu_ms:.0f} ms",
     )
 
 
@@ -281,7 +207,6 @@ def run(dataset) -> list[Result]:
     results = []
     for name, target, bench in (
         ("kiosk scan-to-banner", f"p99 <= {SCAN_TARGET_MS} ms", _scan_to_banner),
-        ("app start to ready kiosk", f"p99 <= {START_TARGET_MS} ms", _app_start),
     ):
         try:
             results.append(bench(dataset))

@@ -15,15 +15,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from app.checkin.outcomes import CheckInResult, Outcome
-from app.passes import badges
-from app.passes.layout import Page
-from app.passes.pdf import write_pdf
-from ui.passes.painter import print_pages
+
+if TYPE_CHECKING:
+    from app.passes.layout import Page
+
+# Printing (QtPrintSupport), the badge layout and the PDF writer are imported when a badge is
+# made, not when the kiosk starts: most doors never print one.
 
 SETTINGS_GROUP = "badges"
 
@@ -52,6 +54,8 @@ class BadgeConfig:
 
 
 def make_badge_page(session, event_id, patron_id, station: str) -> Page:
+    from app.passes import badges
+
     badge = badges.badge_for(session, event_id, patron_id, station=station, method="system")
     return badges.badge_page(badge, badges.badge_layout(session), badges.badge_paper(session))
 
@@ -132,6 +136,8 @@ class BadgePrinter(QObject):
 
 
 def _use_folder(config: BadgeConfig) -> bool:
+    from PySide6.QtPrintSupport import QPrinterInfo
+
     return bool(config.pdf_folder) or (
         not config.printer and QPrinterInfo.defaultPrinter().isNull()
     )
@@ -146,12 +152,18 @@ def _to_folder(page: Page, folder: str) -> str:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     name = re.sub(r"[^\w-]+", "_", page.items[0].text if page.items else "badge")[:40]
     path = target / f"badge-{stamp}-{name}.pdf"
+    from app.passes.pdf import write_pdf
+
     with open(path, "wb") as stream:
         write_pdf(stream, [page], title="Badge")
     return str(path)
 
 
 def _to_printer(page: Page, name: str) -> str:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.passes.painter import print_pages
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     if name:
         printer.setPrinterName(name)

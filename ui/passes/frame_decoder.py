@@ -11,10 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from app.passes.decode import decode_grey
-
 
 def _decode(image: QImage) -> list[str]:
+    # zxing-cpp loads only once a camera is on, not with every kiosk
+    from app.passes.decode import decode_grey
+
     grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
     data = bytes(grey.constBits())[: grey.bytesPerLine() * grey.height()]
     return decode_grey(data, grey.width(), grey.height(), grey.bytesPerLine())
