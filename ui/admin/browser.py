@@ -24,7 +24,6 @@ from app.errors import ValidationError
 from ui.admin.editors import CellDelegate
 from ui.admin.filter_bar import FilterBar, describe_filter
 from ui.admin.grid import LazyGrid
-from ui.admin.refcount import balanced, emit
 from ui.admin.row_form import RowForm
 from ui.admin.sources import TableSource
 from ui.admin.table_model import AdminTableModel
@@ -171,7 +170,7 @@ class TableBrowser(QWidget):
         self.model.set_source(TableSource(self.worker, view, self.backend))
         sort_index = info.index_of(view.sort_column) if view.sort else -1
         self.grid.show_sort(sort_index, view.descending)
-        emit(self.view_changed, view)
+        self.view_changed.emit(view)
 
     def _may_leave(self) -> bool:
         count = self.model.staged_count
@@ -309,14 +308,14 @@ class TableBrowser(QWidget):
         self.status.setText("Saving…")
         self.worker.submit(
             lambda s: apply_edits(s, edits, station=station),
-            balanced(self._on_applied),
-            balanced(self._on_apply_failed),
+            self._on_applied,
+            self._on_apply_failed,
         )
 
     def _on_applied(self, result) -> None:
         self.model.applied()
         self.status.setText(result.message)
-        emit(self.rows_written, result.message)
+        self.rows_written.emit(result.message)
 
     def _on_apply_failed(self, error) -> None:
         self.apply_button.setEnabled(True)
@@ -361,7 +360,7 @@ class TableBrowser(QWidget):
             self.open_view(
                 View(self.view.table, filters=(Filter("id", EQUALS, form.inserted_key),))
             )
-        emit(self.rows_written, message)
+        self.rows_written.emit(message)
 
     def _on_delete_clicked(self) -> None:
         rows = self.selected_rows()
@@ -371,8 +370,8 @@ class TableBrowser(QWidget):
         table = self.view.table
         self.worker.submit(
             lambda s: cascade_preview(s, table, keys),
-            balanced(lambda preview: self._confirm_delete(table, keys, preview)),
-            balanced(self._on_apply_failed),
+            lambda preview: self._confirm_delete(table, keys, preview),
+            self._on_apply_failed,
             write=False,
         )
 
@@ -404,12 +403,12 @@ class TableBrowser(QWidget):
         station = self.station
         self.worker.submit(
             lambda s: delete_rows(s, table, keys, station=station),
-            balanced(self._on_deleted),
-            balanced(self._on_apply_failed),
+            self._on_deleted,
+            self._on_apply_failed,
         )
 
     def _on_deleted(self, preview) -> None:
         message = preview.result_message
         self.status.setText(message)
         self.model.refresh_pages(recount=True)
-        emit(self.rows_written, message)
+        self.rows_written.emit(message)

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, UUID, ColumnInfo
 from app.admin.labels import event_label, user_label
 from db.models import Event
-from ui.admin.refcount import balanced
 
 PICKER_LIMIT = 20
 
@@ -84,8 +83,8 @@ class ReferencePicker(QComboBox):
         table = self.table
         self.worker.submit(
             lambda s: find_references(s, table, text),
-            balanced(self._on_found),
-            balanced(None),
+            self._on_found,
+            None,
             write=False,
         )
 
