@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.admin.catalogue import ColumnInfo
 from app.admin.counts import EXACT, RowCount, exact_count, view_count
-from app.admin.page_cache import PageKind, PageRequest
+from app.admin.page_source import PageKind, PageRequest
 from app.admin.paging import PAGE_SIZE, Page, fetch_near, fetch_page
 from app.admin.view import View
 
