@@ -18,136 +18,38 @@ the web service may still be using this database, and only a person can tell whi
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 
+from db.adopt_align import add_checks, align_constraints, align_defaults, align_indexes
+from db.adopt_report import AdoptionRefused, AdoptionReport, MergedAttendance
 from db.console_role import ensure_console_role
-from db.guide_checks import GUIDE_CHECKS, CheckViolation, check_constraints, find_violations
-from db.migrate import FOREIGN_TABLES, alembic_config
+from db.guide_shape import (
+    GUIDE_DEFAULTS,
+    GUIDE_FOREIGN_KEYS,
+    GUIDE_INDEXES,
+    GUIDE_SHAPE,
+    TOLERATED_TABLES,
+)
+from db.migrate import alembic_config
+
+# The report types, the guide's shape and the alignment steps have their own modules; these
+# names stay importable from here.
+__all__ = [
+    "ADOPTED_REVISION",
+    "GUIDE_DEFAULTS",
+    "GUIDE_FOREIGN_KEYS",
+    "GUIDE_INDEXES",
+    "GUIDE_SHAPE",
+    "TOLERATED_TABLES",
+    "AdoptionRefused",
+    "AdoptionReport",
+    "MergedAttendance",
+    "adopt",
+    "recognize",
+]
 
 ADOPTED_REVISION = "0001_initial"  # the revision whose schema equals the guide's
-
-# Column -> (information_schema data_type, nullable), exactly the guide's tables.
-_TS = "timestamp with time zone"
-GUIDE_SHAPE: dict[str, dict[str, tuple[str, bool]]] = {
-    "users": {
-        "id": ("uuid", False),
-        "email": ("text", False),
-        "firstName": ("text", False),
-        "lastName": ("text", False),
-        "phone": ("text", True),
-        "createdAt": (_TS, False),
-        "updatedAt": (_TS, False),
-    },
-    "events": {
-        "id": ("uuid", False),
-        "name": ("text", False),
-        "description": ("text", True),
-        "status": ("text", False),
-        "startTime": (_TS, False),
-        "endTime": (_TS, False),
-        "location": ("text", False),
-        "capacity": ("integer", True),
-        "hostId": ("uuid", False),
-        "createdAt": (_TS, False),
-        "updatedAt": (_TS, False),
-    },
-    "attendance": {
-        "id": ("uuid", False),
-        "eventId": ("uuid", False),
-        "patronId": ("uuid", False),
-        "attended": ("boolean", False),
-        "checkInTime": (_TS, True),
-        "checkOutTime": (_TS, True),
-    },
-    "loyalty": {
-        "id": ("uuid", False),
-        "patronId": ("uuid", False),
-        "description": ("text", False),
-        "tier": ("text", True),
-        "points": ("integer", True),
-        "reward": ("text", True),
-        "issuedAt": (_TS, False),
-        "expiresAt": (_TS, True),
-    },
-}
-
-# Tables another tool may have left beside the guide's; they are kept and never touched.
-TOLERATED_TABLES = FOREIGN_TABLES | {"alembic_version"}
-
-# (table, column) -> (referred table, the name 0001_initial gives the foreign key)
-GUIDE_FOREIGN_KEYS = {
-    ("events", "hostId"): ("users", "events_hostId_users_id_fk"),
-    ("attendance", "eventId"): ("events", "attendance_eventId_events_id_fk"),
-    ("attendance", "patronId"): ("users", "attendance_patronId_users_id_fk"),
-    ("loyalty", "patronId"): ("users", "loyalty_patronId_users_id_fk"),
-}
-
-# index name -> (table, columns, unique)
-GUIDE_INDEXES = {
-    "idx_users_email": ("users", ("email",), False),
-    "idx_users_createdAt": ("users", ("createdAt",), False),
-    "idx_events_status": ("events", ("status",), False),
-    "idx_events_hostId": ("events", ("hostId",), False),
-    "idx_events_startTime": ("events", ("startTime",), False),
-    "idx_attendance_eventId": ("attendance", ("eventId",), False),
-    "idx_attendance_patronId": ("attendance", ("patronId",), False),
-    "idx_attendance_attended": ("attendance", ("attended",), False),
-    "idx_attendance_unique": ("attendance", ("eventId", "patronId"), True),
-    "idx_loyalty_patronId": ("loyalty", ("patronId",), False),
-    "idx_loyalty_tier": ("loyalty", ("tier",), False),
-}
-
-# (table, column) -> server default as 0001_initial creates it
-GUIDE_DEFAULTS = {
-    **{(t, "id"): "gen_random_uuid()" for t in GUIDE_SHAPE},
-    ("users", "createdAt"): "now()",
-    ("users", "updatedAt"): "now()",
-    ("events", "createdAt"): "now()",
-    ("events", "updatedAt"): "now()",
-    ("attendance", "attended"): "false",
-    ("loyalty", "points"): "0",
-    ("loyalty", "issuedAt"): "now()",
-}
-
-
-class AdoptionRefused(Exception):
-    """The database is not one this version can adopt; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class MergedAttendance:
-    event_id: uuid.UUID
-    event_name: str
-    patron_id: uuid.UUID
-    patron_email: str
-    kept_id: uuid.UUID
-    removed_ids: tuple[uuid.UUID, ...]
-    attended: bool
-    check_in: datetime | None
-    check_out: datetime | None
-
-    def describe(self) -> str:
-        check_in = self.check_in.isoformat() if self.check_in else "none"
-        return (
-            f"{len(self.removed_ids) + 1} rows for {self.patron_email} at "
-            f"{self.event_name!r} -> kept {self.kept_id} (check-in {check_in}, "
-            f"attended={self.attended}); removed {', '.join(map(str, self.removed_ids))}"
-        )
-
-
-@dataclass
-class AdoptionReport:
-    revision: str = ""
-    merged: list[MergedAttendance] = field(default_factory=list)
-    violations: list[CheckViolation] = field(default_factory=list)
-    case_collisions: list[tuple[str, ...]] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def recognize(connection: Connection) -> list[str]:
@@ -222,10 +124,10 @@ def adopt(engine: Engine, revision: str = "head") -> AdoptionReport:
         report.merged = _merge_duplicate_attendance(connection)
         report.case_collisions = _case_collisions(connection)
         _note_mixed_case_emails(connection, report)
-        _align_constraints(connection, report)
-        _align_defaults(connection, report)
-        _align_indexes(connection, report)
-        report.violations = _add_checks(connection, report)
+        align_constraints(connection, report)
+        align_defaults(connection, report)
+        align_indexes(connection, report)
+        report.violations = add_checks(connection, report)
         config = alembic_config(connection=connection)
         command.stamp(config, ADOPTED_REVISION)
         command.upgrade(config, revision)
@@ -304,125 +206,3 @@ def _note_mixed_case_emails(connection: Connection, report: AdoptionReport) -> N
             "CredoPass stores new emails trimmed and lower-cased, so looking these people up by "
             "email may miss them until the emails are corrected."
         )
-
-
-def _align_constraints(connection: Connection, report: AdoptionReport) -> None:
-    """Give the primary keys, the email UNIQUE and the foreign keys the names and ON DELETE
-    CASCADE that 0001_initial gives them, so later migrations can address them by name."""
-    inspector = inspect(connection)
-    for table in GUIDE_SHAPE:
-        name = inspector.get_pk_constraint(table).get("name")
-        if name != f"{table}_pkey":
-            _rename_constraint(connection, report, table, name, f"{table}_pkey")
-
-    uniques = inspector.get_unique_constraints("users")
-    email_unique = next((u for u in uniques if u["column_names"] == ["email"]), None)
-    if email_unique is None:
-        duplicates = connection.execute(
-            text("SELECT email FROM users GROUP BY email HAVING count(*) > 1")
-        ).scalars()
-        duplicates = list(duplicates)
-        if duplicates:
-            raise AdoptionRefused(
-                "users.email has no UNIQUE constraint and these emails appear more than once; "
-                "nothing was changed: " + ", ".join(duplicates)
-            )
-        connection.exec_driver_sql(
-            'ALTER TABLE users ADD CONSTRAINT "users_email_unique" UNIQUE (email)'
-        )
-        report.changes.append("added UNIQUE users_email_unique on users.email")
-    elif email_unique["name"] != "users_email_unique":
-        _rename_constraint(connection, report, "users", email_unique["name"], "users_email_unique")
-
-    for (table, column), (referred, wanted) in GUIDE_FOREIGN_KEYS.items():
-        fks = [
-            fk
-            for fk in inspector.get_foreign_keys(table)
-            if fk["constrained_columns"] == [column] and fk["referred_table"] == referred
-        ]
-        fk = fks[0] if fks else None
-        cascades = fk is not None and (fk.get("options") or {}).get("ondelete", "").upper() == (
-            "CASCADE"
-        )
-        if fk is not None and cascades:
-            if fk["name"] != wanted:
-                _rename_constraint(connection, report, table, fk["name"], wanted)
-            continue
-        if fk is not None:
-            connection.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{fk["name"]}"')
-        connection.exec_driver_sql(
-            f'ALTER TABLE {table} ADD CONSTRAINT "{wanted}" FOREIGN KEY ("{column}") '
-            f"REFERENCES {referred} (id) ON DELETE CASCADE"
-        )
-        report.changes.append(f"foreign key {table}.{column} -> {referred} now ON DELETE CASCADE")
-
-
-def _rename_constraint(connection, report, table: str, old: str | None, new: str) -> None:
-    connection.exec_driver_sql(f'ALTER TABLE {table} RENAME CONSTRAINT "{old}" TO "{new}"')
-    report.changes.append(f"renamed constraint {table}.{old} to {new}")
-
-
-def _align_defaults(connection: Connection, report: AdoptionReport) -> None:
-    inspector = inspect(connection)
-    for table in GUIDE_SHAPE:
-        actual = {c["name"]: (c.get("default") or "") for c in inspector.get_columns(table)}
-        for (t, column), default in GUIDE_DEFAULTS.items():
-            if t != table or actual[column].lower() == default:
-                continue
-            connection.exec_driver_sql(
-                f'ALTER TABLE {table} ALTER COLUMN "{column}" SET DEFAULT {default}'
-            )
-            report.changes.append(f"default of {table}.{column} set to {default}")
-
-
-def _align_indexes(connection: Connection, report: AdoptionReport) -> None:
-    inspector = inspect(connection)
-    constraint_names = {
-        u["name"] for t in GUIDE_SHAPE for u in inspector.get_unique_constraints(t)
-    } | {inspector.get_pk_constraint(t).get("name") for t in GUIDE_SHAPE}
-    actual = {
-        i["name"]: (t, tuple(i["column_names"]), bool(i["unique"]))
-        for t in GUIDE_SHAPE
-        for i in inspector.get_indexes(t)
-        if i["name"] not in constraint_names
-    }
-    for name, wanted in GUIDE_INDEXES.items():
-        if actual.get(name) == wanted:
-            continue
-        table, columns, unique = wanted
-        if name in actual:
-            connection.exec_driver_sql(f'DROP INDEX "{name}"')
-            verb = "rebuilt"
-        else:
-            verb = "created"
-        cols = ", ".join(f'"{c}"' for c in columns)
-        kind = "UNIQUE INDEX" if unique else "INDEX"
-        connection.exec_driver_sql(f'CREATE {kind} "{name}" ON {table} ({cols})')
-        report.changes.append(f"{verb} {kind.lower()} {name} on {table} ({', '.join(columns)})")
-    extra = sorted(set(actual) - set(GUIDE_INDEXES))
-    if extra:
-        report.notes.append(
-            "kept indexes the guide does not list (`credopass db check` will list them): "
-            + ", ".join(extra)
-        )
-
-
-def _add_checks(connection: Connection, report: AdoptionReport) -> list[CheckViolation]:
-    existing = check_constraints(connection)
-    violations: list[CheckViolation] = []
-    for check in GUIDE_CHECKS:
-        if check.name in existing:
-            continue
-        bad = find_violations(connection, check)
-        # NOT VALID keeps the old rows as they are while every new write is checked; a later
-        # `credopass db upgrade` validates the constraint once the rows are fixed.
-        suffix = " NOT VALID" if bad else ""
-        connection.exec_driver_sql(
-            f'ALTER TABLE {check.table} ADD CONSTRAINT "{check.name}" CHECK ({check.sql}){suffix}'
-        )
-        report.changes.append(
-            f"added CHECK {check.name}"
-            + (" (NOT VALID until the rows below are fixed)" if bad else "")
-        )
-        violations += bad
-    return violations

@@ -9,6 +9,8 @@ the loaders to a minimum, which is what makes a million rows load in seconds.
 Each table has its own random stream derived from the seed, so the same seed, sizes and `now`
 give the same rows whatever the batch size. Everything is relative to `now` (events over the two
 years around it, a few today) so that a fresh data set always has something to check in to.
+
+The value formats are in values.py, how attendance is shared out among events in shares.py.
 """
 
 from __future__ import annotations
@@ -19,14 +21,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from db.loyalty_rules import DEFAULT_POINTS_PER_VISIT, tier_for
-from db.synthetic.names import EMAIL_DOMAINS, LANGUAGE_NAMES, LANGUAGES, ascii_slug
+from db.synthetic.names import LANGUAGE_NAMES, LANGUAGES
+from db.synthetic.shares import PlanError, allocate, pick_patrons
+from db.synthetic.values import (
+    DAY,
+    EPOCH,
+    email_address,
+    phone_number,
+    text_time,
+    uuid_hex,
+)
 
-DAY = 86_400
 PAST_DAYS = 548  # events start up to ~18 months back...
 FUTURE_DAYS = 182  # ...and up to ~6 months ahead: two years in all
 POINTS_PER_VISIT = DEFAULT_POINTS_PER_VISIT  # a fresh database has no setting
 AWARD_LIFETIME = timedelta(days=365)
-_EPOCH = datetime(1970, 1, 1)
 
 USER_COLUMNS = ("id", "email", "firstName", "lastName", "phone", "createdAt", "updatedAt")
 EVENT_COLUMNS = (
@@ -65,10 +74,6 @@ LOCATIONS = (
 )  # fmt: skip
 
 
-class PlanError(ValueError):
-    """The requested sizes cannot be satisfied; the message says why in plain words."""
-
-
 @dataclass(frozen=True)
 class Sizes:
     patrons: int
@@ -77,26 +82,6 @@ class Sizes:
     seed: int = 1
 
 
-_UUID_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
-_UUID_KEEP = ((1 << 128) - 1) & ~((0xF000 << 64) | (0xC000 << 48))
-_TIMES_OF_DAY = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(DAY)]
-_DATES: dict[int, str] = {}
-
-
-def _text_time(seconds: int) -> str:
-    # Called a few million times: a cached date plus a precomputed time of day is about five
-    # times faster than datetime arithmetic and formatting.
-    days, rest = divmod(seconds, DAY)
-    date = _DATES.get(days)
-    if date is None:
-        date = _DATES.setdefault(days, f"{(_EPOCH + timedelta(days=days)):%Y-%m-%d} ")
-    return date + _TIMES_OF_DAY[rest]
-
-
-def _uuid_hex(bits) -> str:
-    """A version-4 UUID as 32 hex digits from the seeded stream's `getrandbits`
-    (uuid4() would not be reproducible)."""
-    return ((bits(128) & _UUID_KEEP) | _UUID_SET).to_bytes(16).hex()
 
 
 class Plan:
@@ -115,7 +100,7 @@ class Plan:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.sizes = sizes
-        self.now = int((now.astimezone(UTC).replace(tzinfo=None) - _EPOCH).total_seconds())
+        self.now = int((now.astimezone(UTC).replace(tzinfo=None) - EPOCH).total_seconds())
         self.email_offset = email_offset
         self.salt = salt
         self.patron_ids: list[str] = []
@@ -150,11 +135,11 @@ class Plan:
             if rand() < 0.04:  # double-barrelled
                 others = languages[int(rand() * n_lang)][1]
                 last = f"{last}-{others[int(rand() * len(others))]}"
-            email = _email(rand, slugs, first, last, self.email_offset + i + 1)
-            created = _text_time(created_from + int(rand() * 365 * DAY))
-            patron_id = _uuid_hex(rng.getrandbits)
+            email = email_address(rand, slugs, first, last, self.email_offset + i + 1)
+            created = text_time(created_from + int(rand() * 365 * DAY))
+            patron_id = uuid_hex(rng.getrandbits)
             self.patron_ids.append(patron_id)
-            batch.append((patron_id, email, first, last, _phone(rand), created, created))
+            batch.append((patron_id, email, first, last, phone_number(rand), created, created))
             if len(batch) >= batch_size:
                 yield batch
                 batch = []
@@ -181,13 +166,13 @@ class Plan:
                 start = day + rng.randrange(8, 20) * 3600 + rng.choice((0, 1800))
                 end = start + rng.choice((3600, 5400, 7200, 10800, 14400))
             status = self._status(rng, start, end)
-            name = f"{kind} {(_EPOCH + timedelta(seconds=start)):%d %b %Y}"
+            name = f"{kind} {(EPOCH + timedelta(seconds=start)):%d %b %Y}"
             created = min(start - rng.randrange(7, 90) * DAY, self.now)
             # Capacity is set for most events, with room above the rows generated for it.
             headroom = None if rng.random() < 0.12 else rng.randrange(0, 200, 10)
             plans.append(
                 (
-                    _uuid_hex(rng.getrandbits),
+                    uuid_hex(rng.getrandbits),
                     name,
                     description,
                     status,
@@ -221,7 +206,7 @@ class Plan:
                 weights.append(0.0)
             else:
                 weights.append(1.0 if status == "ongoing" else 0.25)
-        return _allocate(self.sizes.attendance, weights, self.sizes.patrons)
+        return allocate(self.sizes.attendance, weights, self.sizes.patrons)
 
     def event_rows(self) -> list[tuple]:
         if len(self.patron_ids) != self.sizes.patrons:
@@ -233,15 +218,15 @@ class Plan:
                 plan
             )
             capacity = None if headroom is None else max(self._event_counts[index], 20) + headroom
-            created_text = _text_time(created)
+            created_text = text_time(created)
             rows.append(
                 (
                     event_id,
                     name,
                     description,
                     status,
-                    _text_time(start),
-                    _text_time(end),
+                    text_time(start),
+                    text_time(end),
                     location,
                     capacity,
                     hosts[host % len(hosts)],
@@ -266,16 +251,16 @@ class Plan:
             wanted = self._event_counts[index]
             if not wanted:
                 continue
-            for p in _pick_patrons(rng, count_patrons, wanted):
+            for p in pick_patrons(rng, count_patrons, wanted):
                 attended, check_in, check_out = self._visit(rng, status, start, end)
                 batch.append(
                     (
-                        _uuid_hex(rng.getrandbits),
+                        uuid_hex(rng.getrandbits),
                         event_id,
                         patrons[p],
                         attended,
-                        None if check_in is None else _text_time(check_in),
-                        None if check_out is None else _text_time(check_out),
+                        None if check_in is None else text_time(check_in),
+                        None if check_out is None else text_time(check_out),
                     )
                 )
                 if attended:
@@ -337,14 +322,14 @@ class Plan:
             balance += POINTS_PER_VISIT
             batch.append(
                 (
-                    _uuid_hex(rng.getrandbits),
+                    uuid_hex(rng.getrandbits),
                     patrons[patron],
                     descriptions[event_index],
                     tier_for(balance),
                     POINTS_PER_VISIT,
                     None,
-                    _text_time(issued),
-                    _text_time(issued + lifetime),
+                    text_time(issued),
+                    text_time(issued + lifetime),
                 )
             )
             if len(batch) >= batch_size:
@@ -352,94 +337,3 @@ class Plan:
                 batch = []
         if batch:
             yield batch
-
-
-def _allocate(total: int, weights: list[float], cap: int) -> list[int]:
-    """Split `total` in proportion to `weights`, no share above `cap` (largest remainders)."""
-    eligible = [i for i, w in enumerate(weights) if w > 0]
-    if total > len(eligible) * cap:
-        raise PlanError(
-            f"{total:,} attendance rows do not fit: {len(eligible):,} events open to attendance "
-            f"× {cap:,} patrons allow at most {len(eligible) * cap:,} "
-            "(one row per patron and event; drafts get none)"
-        )
-    counts = [0] * len(weights)
-    remaining, open_ = total, eligible
-    while remaining and open_:
-        weight_sum = sum(weights[i] for i in open_)
-        shares = [(remaining * weights[i] / weight_sum, i) for i in open_]
-        given = 0
-        for share, i in shares:
-            add = min(int(share), cap - counts[i])
-            counts[i] += add
-            given += add
-        leftovers = sorted(shares, key=lambda s: s[0] - int(s[0]), reverse=True)
-        for _share, i in leftovers:
-            if given == remaining:
-                break
-            if counts[i] < cap:
-                counts[i] += 1
-                given += 1
-        remaining -= given
-        open_ = [i for i in open_ if counts[i] < cap]
-    return counts
-
-
-def _pick_patrons(rng: random.Random, population: int, wanted: int) -> list[int]:
-    """`wanted` distinct patron indexes; low indexes are the regulars who come to most events."""
-    if wanted * 4 > population:
-        return rng.sample(range(population), wanted)
-    chosen: list[int] = []
-    seen: set[int] = set()
-    rand = rng.random
-    while len(chosen) < wanted:
-        p = int(population * rand() ** 2.5)
-        if p not in seen:
-            seen.add(p)
-            chosen.append(p)
-    return chosen
-
-
-def _email(rand, slugs: dict[str, str], first: str, last: str, n: int) -> str:
-    # The number is the patron's own, and names hold no digits: unique by construction.
-    f = slugs.get(first) or slugs.setdefault(first, ascii_slug(first) or "x")
-    la = slugs.get(last) or slugs.setdefault(last, ascii_slug(last) or "x")
-    style = int(rand() * 4)
-    if style == 0:
-        local = f"{f}.{la}{n}"
-    elif style == 1:
-        local = f"{f[0]}{la}{n}"
-    elif style == 2:
-        local = f"{f}_{la}{n}"
-    else:
-        local = f"{la}.{f}{n}"
-    return f"{local}@{EMAIL_DOMAINS[int(rand() * len(EMAIL_DOMAINS))]}"
-
-
-def _phone(rand) -> str | None:
-    """A phone number in one of the formats people really type, or none at all."""
-    style = int(rand() * 12)
-    if style == 0:
-        return None
-    a, b, c = int(rand() * 800) + 200, int(rand() * 800) + 200, int(rand() * 10_000)
-    if style == 1:
-        return f"+1 {a}-{b}-{c:04d}"
-    if style == 2:
-        return f"({a}) {b}-{c:04d}"
-    if style == 3:
-        return f"{a}.{b}.{c:04d}"
-    if style == 4:
-        return f"+44 7{a} {b}{c % 1000:03d}"
-    if style == 5:
-        return f"+33 6 {a % 100:02d} {b % 100:02d} {c // 100:02d} {c % 100:02d}"
-    if style == 6:
-        return f"06{a}{b}{c % 100:02d}"
-    if style == 7:
-        return f"+49{150 + a % 30}{b}{c:04d}"
-    if style == 8:
-        return f"+351 9{a % 90 + 10} {b:03d} {c % 1000:03d}"
-    if style == 9:
-        return f"+48 5{a % 90 + 10}-{b:03d}-{c % 1000:03d}"
-    if style == 10:
-        return f"+84 9{a % 10} {b:03d} {c // 100:02d} {c % 100:02d}"
-    return f"0{150 + a % 30}/{b}{c:04d}"

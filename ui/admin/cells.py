@@ -37,6 +37,19 @@ def display_text(column: ColumnInfo, value, label: str | None = None) -> str:
     return str(value)
 
 
+def tooltip_text(column: ColumnInfo, value, label, error: str | None) -> str | None:
+    """What hovering a cell shows: its error, or the raw value behind what the cell shows."""
+    if error:
+        return error
+    if label is not None or isinstance(value, uuid.UUID):
+        return str(value)
+    if column.name == "email" and is_placeholder_email(value):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return None
+
+
 class CellFormatter:
     def __init__(self):
         self._italic = QFont()
@@ -48,15 +61,7 @@ class CellFormatter:
         if role in (Qt.ItemDataRole.EditRole, Qt.ItemDataRole.UserRole):
             return value
         if role == Qt.ItemDataRole.ToolTipRole:
-            if error:
-                return error
-            if label is not None or isinstance(value, uuid.UUID):
-                return str(value)
-            if column.name == "email" and is_placeholder_email(value):
-                return value
-            if isinstance(value, datetime):
-                return value.isoformat()
-            return None
+            return tooltip_text(column, value, label, error)
         if role == Qt.ItemDataRole.BackgroundRole:
             if error:
                 return ERROR_BRUSH

@@ -24,7 +24,6 @@ from app.admin.history import QueryHistory
 from app.admin.sql_guard import QueryRefused
 from ui.admin.grid import LazyGrid
 from ui.admin.lazy_model import LazyTableModel
-from ui.admin.refcount import emit
 from ui.admin.sources import MemorySource
 from ui.worker import describe_error
 
@@ -131,7 +130,7 @@ class SqlConsole(QWidget):
             except Exception as error:  # delivered as a message on the GUI thread
                 outcome = error
             if not self._closed:
-                emit(self._outcome_arrived, sql, outcome)
+                self._outcome_arrived.emit(sql, outcome)
 
         self._executor.submit(job)
 
@@ -155,7 +154,7 @@ class SqlConsole(QWidget):
             self.last_result = None
             self.model.set_source(MemorySource((), []))
             self.message.setText(text)
-            emit(self.query_failed, text)
+            self.query_failed.emit(text)
             return
         self.last_result = outcome
         self._show_history(self.history.add(sql))
@@ -166,7 +165,7 @@ class SqlConsole(QWidget):
         self.model.set_source(MemorySource(columns, outcome.rows))
         self.grid.size_columns()
         self.message.setText(outcome.message)
-        emit(self.query_finished, outcome)
+        self.query_finished.emit(outcome)
 
     def shutdown(self) -> None:
         self._closed = True

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 
 from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, UUID, ColumnInfo
 from app.admin.labels import find_references
-from ui.admin.refcount import balanced
 
 
 def to_qdatetime(moment: datetime | None) -> QDateTime:
@@ -58,8 +57,8 @@ class ReferencePicker(QComboBox):
         table = self.table
         self.worker.submit(
             lambda s: find_references(s, table, text),
-            balanced(self._on_found),
-            balanced(None),
+            self._on_found,
+            None,
             write=False,
         )
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, UUID, TableInfo
 from app.admin.view import CONTAINS, EQUALS, IS_NULL, NOT_NULL, RANGE, Filter, coerce_value
 from app.errors import ValidationError
-from ui.admin.refcount import emit
 
 _OP_TEXT = {
     CONTAINS: "contains",
@@ -183,7 +182,7 @@ class FilterBar(QWidget):
         self.value.clear()
         self.upper.clear()
         self._show_chips()
-        emit(self.filters_changed, self._filters)
+        self.filters_changed.emit(self._filters)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
@@ -192,7 +191,7 @@ class FilterBar(QWidget):
     def remove_filter(self, column: str) -> None:
         self._filters = tuple(f for f in self._filters if f.column != column)
         self._show_chips()
-        emit(self.filters_changed, self._filters)
+        self.filters_changed.emit(self._filters)
 
     def _show_chips(self) -> None:
         while self.chips.count():
@@ -211,7 +210,7 @@ class FilterBar(QWidget):
 
     def _on_search_text_changed(self, text: str) -> None:
         if not text:
-            emit(self.search_changed, "")
+            self.search_changed.emit("")
 
     def _on_search_return_pressed(self) -> None:
-        emit(self.search_changed, self.search.text().strip())
+        self.search_changed.emit(self.search.text().strip())

@@ -20,7 +20,6 @@ from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, TEXT, TableInf
 from app.admin.edits import EditsRejected, insert_row
 from app.errors import ValidationError
 from ui.admin.editors import ReferencePicker, from_qdatetime, to_qdatetime
-from ui.admin.refcount import balanced
 from ui.worker import describe_error
 
 
@@ -130,8 +129,8 @@ class RowForm(QDialog):
         table, station = self.info.name, self.station
         self.worker.submit(
             lambda s: insert_row(s, table, values, station=station),
-            balanced(self._on_saved),
-            balanced(self._on_failed),
+            self._on_saved,
+            self._on_failed,
         )
 
     def _on_saved(self, result) -> None:

@@ -1,25 +1,15 @@
-"""Where the lazy grid's pages come from: a table view on the DB worker, or rows in memory."""
+"""Where the lazy grid's pages come from: a table view on the DB worker, or rows in memory.
+
+Both are `app.admin.page_cache.PageSource`s.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from app.admin.catalogue import ColumnInfo
 from app.admin.counts import EXACT, RowCount, exact_count, view_count
+from app.admin.page_source import PageKind, PageRequest
 from app.admin.paging import PAGE_SIZE, Page, fetch_near, fetch_page
 from app.admin.view import View
-from ui.admin.refcount import balanced
-
-START, AFTER, BEFORE, AT, END, NEAR = "start", "after", "before", "at", "end", "near"
-
-
-@dataclass(frozen=True)
-class PageRequest:
-    block: int
-    kind: str
-    key: tuple | None = None
-    fraction: float = 0.0
-    limit: int = PAGE_SIZE
 
 
 class TableSource:
@@ -38,23 +28,22 @@ class TableSource:
         view = self.view
 
         def action(session) -> Page:
-            if request.kind == AFTER:
+            if request.kind is PageKind.AFTER:
                 return fetch_page(session, view, after=request.key, limit=request.limit)
-            if request.kind == BEFORE:
+            if request.kind is PageKind.BEFORE:
                 return fetch_page(session, view, before=request.key, limit=request.limit)
-            if request.kind == AT:
+            if request.kind is PageKind.AT:
                 return fetch_page(session, view, at=request.key, limit=request.limit)
-            if request.kind == END:
+            if request.kind is PageKind.END:
                 return fetch_page(session, view, from_end=True, limit=request.limit)
-            if request.kind == NEAR:
+            if request.kind is PageKind.NEAR:
                 return fetch_near(session, view, request.fraction, limit=request.limit)
             return fetch_page(session, view, limit=request.limit)
 
-        self.worker.submit(action, balanced(on_page), balanced(on_error), write=False)
+        self.worker.submit(action, on_page, on_error, write=False)
 
     def count(self, on_count, on_error, *, exact: bool = False) -> None:
         view = self.view
-        on_count, on_error = balanced(on_count), balanced(on_error)
         if exact:
             self.worker.submit(lambda s: exact_count(s, view), on_count, on_error, write=False)
         else:

@@ -20,7 +20,6 @@ from app.admin.counts import exact_count, quick_count
 from app.admin.view import View, rows_in_view_order
 from ui.admin.browser import TableBrowser
 from ui.admin.console import SqlConsole
-from ui.admin.refcount import balanced, emit
 from ui.transfer import ExportDialog, ImportDialog
 
 
@@ -127,8 +126,8 @@ class AdminTab(QWidget):
                 action = lambda s, t=table: quick_count(s, t)  # noqa: E731
             self.worker.submit(
                 action,
-                balanced(lambda count, i=item: self._show_count(i, count)),
-                balanced(None),
+                lambda count, i=item: self._show_count(i, count),
+                None,
                 write=False,
             )
 
@@ -137,7 +136,7 @@ class AdminTab(QWidget):
         item.setText(f"{title}    {count.text}")
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}, {count.text} rows")
         if self.table_list.row(item) == self.table_list.count() - 1:
-            emit(self.counts_refreshed)
+            self.counts_refreshed.emit()
 
     def _on_export_button_clicked(self) -> None:
         result = self.console.last_result

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt, Signal
 from app.admin.catalogue import HIDDEN_TEXT, is_secret_setting
 from app.admin.edits import RowEdit
 from ui.admin.lazy_model import LazyTableModel
-from ui.admin.refcount import emit
 
 _MISSING = object()
 
@@ -21,9 +20,6 @@ class AdminTableModel(LazyTableModel):
         self._staged: dict[object, dict[str, object]] = {}  # key -> column -> new value
         self._errors: dict[tuple, str] = {}  # (key, column) -> message
         self._labels_staged: dict[tuple, str] = {}  # (key, column) -> label of a new FK value
-        self.staged_value = self._staged_value
-        self.cell_error = self._cell_error
-        self.staged_label = self._staged_label
 
     @property
     def table(self):
@@ -35,7 +31,7 @@ class AdminTableModel(LazyTableModel):
         self._labels_staged.clear()
         self._errors.clear()
         super().set_source(source)
-        emit(self.edits_changed, 0)
+        self.edits_changed.emit(0)
 
     def key_at(self, row: int):
         values = self.row_values(row)
@@ -58,14 +54,14 @@ class AdminTableModel(LazyTableModel):
             return False
         return not (info.name == "settings" and values[index.column()] == HIDDEN_TEXT)
 
-    def _staged_value(self, row: int, column: int):
+    def staged_value(self, row: int, column: int):
         key = self.key_at(row)
         if key is None or key not in self._staged:
             return None
         value = self._staged[key].get(self.columns[column].name, _MISSING)
         return None if value is _MISSING else (value,)
 
-    def _staged_label(self, row: int, column: int):
+    def staged_label(self, row: int, column: int):
         return self._labels_staged.get((self.key_at(row), self.columns[column].name))
 
     def set_staged_label(self, index, label: str | None) -> None:
@@ -74,7 +70,7 @@ class AdminTableModel(LazyTableModel):
         if key is not None and label:
             self._labels_staged[(key, self.columns[index.column()].name)] = label
 
-    def _cell_error(self, row: int, column: int):
+    def cell_error(self, row: int, column: int):
         key = self.key_at(row)
         return self._errors.get((key, self.columns[column].name)) if key is not None else None
 
@@ -92,8 +88,8 @@ class AdminTableModel(LazyTableModel):
         else:
             row_edits[name] = value
         self._errors.pop((key, name), None)
-        emit(self.dataChanged, index, index)
-        emit(self.edits_changed, len(self._staged))
+        self.dataChanged.emit(index, index)
+        self.edits_changed.emit(len(self._staged))
         return True
 
     def staged_edits(self) -> list[RowEdit]:
@@ -109,7 +105,7 @@ class AdminTableModel(LazyTableModel):
         self._labels_staged.clear()
         self._errors.clear()
         self._refresh_all()
-        emit(self.edits_changed, 0)
+        self.edits_changed.emit(0)
 
     def set_errors(self, cells: dict[tuple, str]) -> None:
         self._errors = dict(cells)
@@ -120,10 +116,10 @@ class AdminTableModel(LazyTableModel):
         self._staged.clear()
         self._labels_staged.clear()
         self._errors.clear()
-        emit(self.edits_changed, 0)
+        self.edits_changed.emit(0)
         self.refresh_pages()
 
     def _refresh_all(self) -> None:
         if self.rowCount() and self.columns:
             bottom = self.index(self.rowCount() - 1, len(self.columns) - 1)
-            emit(self.dataChanged, self.index(0, 0), bottom)
+            self.dataChanged.emit(self.index(0, 0), bottom)
