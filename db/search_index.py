@@ -68,7 +68,6 @@ __all__ = [
     "POSTGRES_TRIGGERS",
     "SQLITE_DROP_TRIGGERS",
     "SQLITE_TRIGGERS",
-    "SEARCHED_COLUMNS",
     "NewPatronKeys",
     "PatronRow",
     "add_new_patron_keys",

@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from app.checkin.queries import KioskEvent
 from app.checkin.outcomes import CheckInResult, Outcome
+from app.checkin.queries import KioskEvent
 from ui.kiosk.banner import BannerState
 from ui.kiosk.controller import KioskController
 from ui.kiosk.event_picking import EventPicking
