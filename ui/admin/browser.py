@@ -28,6 +28,7 @@ from ui.admin.refcount import balanced, emit
 from ui.admin.row_form import RowForm
 from ui.admin.sources import TableSource
 from ui.admin.table_model import AdminTableModel
+from ui.operations import Policy
 from ui.worker import describe_error
 
 
@@ -168,7 +169,7 @@ class TableBrowser(QWidget):
             button.setEnabled(not read_only)
         self.status.setText("Read only: the audit log is evidence." if read_only else "")
         self.count_label.setText("counting…")
-        self.model.set_source(TableSource(self.worker, view, self.backend))
+        self.model.set_source(TableSource(self.worker, view, self.backend, owner=self.model))
         sort_index = info.index_of(view.sort_column) if view.sort else -1
         self.grid.show_sort(sort_index, view.descending)
         emit(self.view_changed, view)
@@ -307,10 +308,13 @@ class TableBrowser(QWidget):
         self.apply_button.setEnabled(False)
         station = self.station
         self.status.setText("Saving…")
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: apply_edits(s, edits, station=station),
             balanced(self._on_applied),
             balanced(self._on_apply_failed),
+            key="write",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_applied(self, result) -> None:
@@ -369,7 +373,8 @@ class TableBrowser(QWidget):
             return
         keys = [self.model.key_at(r) for r in rows]
         table = self.view.table
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: cascade_preview(s, table, keys),
             balanced(lambda preview: self._confirm_delete(table, keys, preview)),
             balanced(self._on_apply_failed),
@@ -402,10 +407,13 @@ class TableBrowser(QWidget):
 
     def _on_delete_confirmed(self, table: str, keys: list) -> None:
         station = self.station
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: delete_rows(s, table, keys, station=station),
             balanced(self._on_deleted),
             balanced(self._on_apply_failed),
+            key="write",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_deleted(self, preview) -> None:

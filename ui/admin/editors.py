@@ -18,6 +18,7 @@ from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, UUID, ColumnIn
 from app.admin.labels import event_label, user_label
 from db.models import Event
 from ui.admin.refcount import balanced
+from ui.operations import Policy
 
 PICKER_LIMIT = 20
 
@@ -82,11 +83,14 @@ class ReferencePicker(QComboBox):
     def _search(self) -> None:
         text = self.lineEdit().text()
         table = self.table
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: find_references(s, table, text),
             balanced(self._on_found),
             balanced(None),
             write=False,
+            key="search",
+            policy=Policy.LATEST_ONLY,
         )
 
     def _on_found(self, matches) -> None:
