@@ -185,8 +185,10 @@ def test_a_destroyed_owner_gets_no_callback(qtbot, worker):
         ran.append("queued")
 
     worker.run(owner, queued, answers.append, answers.append)
-    with qtbot.waitSignal(owner.destroyed, timeout=5000):
-        owner.deleteLater()
+    gone = []
+    owner.destroyed.connect(lambda: gone.append(True))
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: bool(gone), timeout=5000)
     gate.open()
     survivor = QObject()
     try:
@@ -215,7 +217,7 @@ def test_a_door_operation_completes_while_a_long_bulk_job_runs(qtbot, worker, ow
     bulk_reads = []
 
     def long_bulk_job(session):
-        while not door_answered.wait(0.01) and len(bulk_reads) < 100_000:
+        while not door_answered.is_set() and len(bulk_reads) < 200_000:
             bulk_reads.append(session.scalar(select(func.count()).select_from(User)))
         return len(bulk_reads)
 
