@@ -25,6 +25,7 @@ from app.pin import (
     read_pin_lock,
     set_first_pin,
 )
+from ui.operations import Policy
 from ui.pin_dialog import PinDialog
 from ui.worker import DbWorker
 
@@ -100,7 +101,8 @@ class AdminLock(QObject):
         self.dialog.open()
         self.dialog_opened.emit(self.dialog)
         station = self.attempts.station
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda session: (is_pin_set(session), read_pin_lock(session, station)),
             self._on_presence_and_lock_read,
             self._on_check_failed,
@@ -109,8 +111,8 @@ class AdminLock(QObject):
 
     def check_pin_presence(self) -> None:
         """Ask whether a PIN is set (answered by `pin_presence_known`)."""
-        self.worker.submit(
-            is_pin_set, lambda found: self.pin_presence_known.emit(bool(found)), write=False
+        self.worker.run(
+            self, is_pin_set, lambda found: self.pin_presence_known.emit(bool(found)), write=False
         )
 
     def _on_pin_presence_known(self, pin_is_set) -> None:
@@ -147,10 +149,13 @@ class AdminLock(QObject):
             self.dialog.show_message("Type the admin PIN and press Enter.")
 
     def _on_dialog_new_pin_submitted(self, pin: str) -> None:
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda session: set_first_pin(session, pin),
             self._on_new_pin_stored,
             self._on_check_failed,
+            key="pin",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_new_pin_stored(self, stored) -> None:
@@ -170,10 +175,13 @@ class AdminLock(QObject):
             self._show_ready_or_locked()
             return
         station, now = self.attempts.station, self.attempts.clock()
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda session: attempt_admin_pin(session, pin, station=station, now=now),
             self._on_pin_checked,
             self._on_check_failed,
+            key="pin",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_pin_checked(self, outcome) -> None:

@@ -24,6 +24,7 @@ from ui.elided_label import ElidedLabel
 from ui.events import EventsTab
 from ui.kiosk import CheckInScreen
 from ui.kiosk.window_mode import KioskMode
+from ui.operations import Lane, Policy
 from ui.reports import ReportsTab
 from ui.worker import DbWorker
 
@@ -91,15 +92,20 @@ class MainWindow(QMainWindow):
 
         # A door kiosk never offers to write demo rows into what may be the real database.
         if not kiosk:
-            self.worker.submit(database_is_empty, self._on_emptiness_checked, write=False)
+            self.worker.run(self, database_is_empty, self._on_emptiness_checked, write=False)
 
     def _on_lock_dialog_closed(self) -> None:
         if self.tabs.currentWidget() is self.checkin_screen:
             self.checkin_screen.refocus()
 
     def _refresh_search_keys(self) -> None:
-        self.worker.submit(
-            refresh_stale_search_keys, self._on_search_keys_refreshed, self._on_search_keys_failed
+        # Upkeep, not the door: it runs on the bulk lane.
+        self.worker.run(
+            self,
+            refresh_stale_search_keys,
+            self._on_search_keys_refreshed,
+            self._on_search_keys_failed,
+            lane=Lane.BULK,
         )
 
     def _on_search_keys_refreshed(self, done) -> None:
@@ -130,7 +136,15 @@ class MainWindow(QMainWindow):
 
     def _on_load_demo_clicked(self) -> None:
         self.load_demo_button.setEnabled(False)
-        self.worker.submit(load_demo_data, self._on_demo_loaded, self._on_demo_failed)
+        self.worker.run(
+            self,
+            load_demo_data,
+            self._on_demo_loaded,
+            self._on_demo_failed,
+            lane=Lane.BULK,
+            key="demo",
+            policy=Policy.ONE_AT_A_TIME,
+        )
 
     def _on_demo_loaded(self, report) -> None:
         self.empty_bar.setVisible(False)

@@ -1,15 +1,15 @@
-"""The one thread that talks to the database.
+"""The threads that talk to the database, one per lane (ui/operations.py says what runs where).
 
-Every database call of the GUI goes through `DbWorker.submit`; results and errors come back to
-the GUI thread through a queued signal, so the GUI thread never waits on the database and
-widgets are only ever touched on the GUI thread.
+Every database call of the GUI goes through `DbWorker.run` as an `Operation`; answers come back
+to the GUI thread through a queued signal, so the GUI thread never waits on the database and
+widgets are only ever touched on the GUI thread. All bookkeeping of operations (keys, owners)
+happens on the GUI thread; a lane's thread only reads `Operation.dropped` before it starts one.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -18,69 +18,73 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import Stopped, ValidationError
 from app.masking import mask_secrets
-from db.session import run_in_transaction
+from app.unit_of_work import run_unit
+from ui.operations import Callback, Lane, Operation, OperationRunner, Policy
 
 log = logging.getLogger(__name__)
 
-Callback = Callable[[Any], None] | None
 
-
-class DbWorker(QObject):
+class DbWorker(OperationRunner):
     # emitted when a call failed because the database could not be reached
     connection_lost = Signal(str)
     # emitted when a call succeeded after `connection_lost`
     connection_restored = Signal()
-    # internal: carries a finished job back to the GUI thread
-    _job_finished = Signal(object, object, object, object)
 
     def __init__(self, sessions: sessionmaker[Session], parent: QObject | None = None):
-        super().__init__(parent)
+        # One thread per lane; each thread holds its own pooled connection, so an export
+        # streaming a million rows on the bulk lane never holds the door's connection.
+        super().__init__({lane: f"credopass-{lane.value}" for lane in Lane}, parent)
         self._sessions = sessions
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credopass-db")
         self._online = True
-        self._closed = False
-        self._job_finished.connect(self._deliver)
 
-    def submit(
+    def run(
         self,
-        action: Callable[[Session], Any],
-        on_result: Callback = None,
-        on_error: Callback = None,
+        owner: QObject,
+        job: Callable[..., Any],
+        on_success: Callback = None,
+        on_failure: Callback = None,
         *,
         write: bool = True,
-    ) -> Future:
-        """Run `action(session)` in one transaction on the worker thread."""
-        return self.call(
-            lambda: run_in_transaction(self._sessions, action, write=write), on_result, on_error
+        lane: Lane = Lane.DOOR,
+        key: str | None = None,
+        policy: Policy = Policy.QUEUE,
+        transaction: bool = True,
+        door_deadline: bool | None = None,
+    ) -> Operation | None:
+        """Run `job(session)` in one transaction on `lane` (or `job()` with transaction=False:
+        work that opens its own sessions, or touches only files). Returns the operation, or
+        None when it was refused (one at a time, owner gone, worker shut down).
+
+        Door-lane transactions get the door's deadlines unless `door_deadline=False`.
+        """
+        options = {
+            "transaction": transaction,
+            "write": write,
+            "door": lane is Lane.DOOR if door_deadline is None else door_deadline,
+        }
+        return self.start(
+            owner,
+            job,
+            on_success,
+            on_failure,
+            lane=lane,
+            key=key,
+            policy=policy,
+            options=options,
         )
 
-    def call(self, fn: Callable[[], Any], on_result: Callback = None, on_error: Callback = None):
-        """Run a plain function on the worker thread (for work that manages its own session)."""
+    def _call(self, op: Operation) -> Any:
+        how = op.options
+        if not how["transaction"]:
+            return op.job()
+        return run_unit(self._sessions, op.job, write=how["write"], door=how["door"])
 
-        def job():
-            try:
-                result = fn()
-            except Exception as exc:  # delivered to on_error on the GUI thread
-                self._emit(on_error, None, exc, False)
-                return None
-            self._emit(on_result, result, None, True)
-            return result
-
-        return self._executor.submit(job)
-
-    def _emit(self, callback, result, error, ok) -> None:
-        if not self._closed:
-            self._job_finished.emit(callback, result, error, ok)
-
-    def _deliver(self, callback, result, error, ok) -> None:
-        if ok:
+    def _answered(self, op: Operation, error: BaseException | None) -> None:
+        if error is None:
             if not self._online:
                 self._online = True
                 self.connection_restored.emit()
-            if callback is not None:
-                callback(result)
-            return
-        if is_connection_error(error):
+        elif is_connection_error(error):
             self._online = False
             self.connection_lost.emit(describe_error(error))
         elif isinstance(error, (ValidationError, Stopped)):
@@ -88,12 +92,6 @@ class DbWorker(QObject):
             log.info("database job refused: %s", describe_error(error))
         else:
             log.error("database job failed", exc_info=error)
-        if callback is not None:
-            callback(error)
-
-    def shutdown(self, wait: bool = True) -> None:
-        self._closed = True
-        self._executor.shutdown(wait=wait, cancel_futures=True)
 
 
 def is_connection_error(error: BaseException | None) -> bool:
@@ -113,5 +111,5 @@ def describe_error(error: BaseException | None) -> str:
     if error is None:
         return "unknown error"
     orig = getattr(error, "orig", None) or error
-    text = mask_secrets(str(orig)).strip()  # a driver may echo a connection string
+    text = mask_secrets(str(orig)).strip()
     return text.splitlines()[0] if text else type(orig).__name__

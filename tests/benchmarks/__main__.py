@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tests.benchmarks import (
     bench_checkin,
+    bench_door_lane,
     bench_generate,
     bench_masking,
     bench_reports,
@@ -36,6 +37,7 @@ SUITE = [
     ("CSV import / export", "<= 10 s / <= 15 s", bench_transfer),
     ("start-up: --version, door command, kiosk", "see docs/benchmarks.md", bench_startup),
     ("kiosk, Admin tab", "see docs/benchmarks.md", bench_ui),
+    ("door during an Admin export", "p99 <= 100 ms", bench_door_lane),
     ("reports", "<= 1 s each", bench_reports),
     ("secret masking", "1 MB <= 50 ms", bench_masking),
 ]

@@ -7,18 +7,21 @@ from PySide6.QtCore import Qt
 
 from tests.admin_data import small_world
 from ui.admin.console import SqlConsole
+from ui.worker import DbWorker
 
 
 @pytest.fixture
-def console(qtbot, engine, database_url, session):
+def console(qtbot, engine, database_url, session, sessions):
     small_world(session)
     session.commit()
-    widget = SqlConsole(engine, database_url)
+    worker = DbWorker(sessions)
+    widget = SqlConsole(worker, engine, database_url)
     qtbot.addWidget(widget)
     widget.resize(1024, 600)
     widget.show()
     yield widget
     widget.shutdown()
+    worker.shutdown()
 
 
 def _run(qtbot, console, sql: str, signal) -> None:

@@ -211,9 +211,9 @@ def test_gate_survives_a_tab_widget_swap(qtbot, make_window):
 
 
 def worker_caught_up(qtbot, window):
-    """Wait until every job queued on the window's worker so far has answered (it is serial)."""
+    """Wait until every job queued on the window's door lane so far has answered (it is serial)."""
     with qtbot.waitCallback(timeout=5000) as done:
-        window.worker.submit(lambda _session: None, done, write=False)
+        window.worker.run(window, lambda _session: None, done, write=False)
 
 
 def test_kiosk_never_offers_demo_data_and_fits_a_small_screen(qtbot, make_window):

@@ -44,8 +44,8 @@ def test_slow_database_never_freezes_typing(qtbot, sessions):
     door = open_door(qtbot, sessions)
     stuck = threading.Event()
     try:
-        # The one DB thread is busy (a slow PostgreSQL, a long lock wait): jobs queue behind it.
-        door.worker.call(lambda: stuck.wait(10))
+        # The door lane is busy (a slow PostgreSQL, a long lock wait): jobs queue behind it.
+        door.worker.run(door.worker, lambda: stuck.wait(10), transaction=False)
         qtbot.keyClicks(door.screen.input, str(door.jane_id))
         qtbot.keyClick(door.screen.input, Qt.Key.Key_Return)
         assert door.screen.banner.state is BannerState.BUSY

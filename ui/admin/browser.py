@@ -175,7 +175,7 @@ class TableBrowser(BrowserNavigation, BrowserEditing, QWidget):
             button.setEnabled(not read_only)
         self.status.setText("Read only: the audit log is evidence." if read_only else "")
         self.count_label.setText("counting…")
-        self.model.set_source(TableSource(self.worker, view, self.backend))
+        self.model.set_source(TableSource(self.worker, view, self.backend, owner=self.model))
         sort_index = info.index_of(view.sort_column) if view.sort else -1
         self.grid.show_sort(sort_index, view.descending)
         self.view_changed.emit(view)

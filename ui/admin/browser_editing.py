@@ -15,6 +15,7 @@ from app.admin.view import EQUALS, Filter, View
 from ui.admin.grid import LazyGrid
 from ui.admin.row_form import RowForm
 from ui.admin.table_model import AdminTableModel
+from ui.operations import Policy
 from ui.worker import describe_error
 
 # Type checkers see the mixin as the widget it is mixed into; at run time it is a plain class.
@@ -52,10 +53,13 @@ class BrowserEditing(_Widget):
         self.apply_button.setEnabled(False)
         station = self.station
         self.status.setText("Saving…")
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: apply_edits(s, edits, station=station),
             self._on_applied,
             self._on_apply_failed,
+            key="write",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_applied(self, result) -> None:
@@ -114,7 +118,8 @@ class BrowserEditing(_Widget):
             return
         keys = [self.model.key_at(r) for r in rows]
         table = self.view.table
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: cascade_preview(s, table, keys),
             lambda preview: self._confirm_delete(table, keys, preview),
             self._on_apply_failed,
@@ -147,10 +152,13 @@ class BrowserEditing(_Widget):
 
     def _on_delete_confirmed(self, table: str, keys: list) -> None:
         station = self.station
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: delete_rows(s, table, keys, station=station),
             self._on_deleted,
             self._on_apply_failed,
+            key="write",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_deleted(self, preview) -> None:

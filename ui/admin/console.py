@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,7 +23,8 @@ from app.admin.sql_guard import QueryRefused
 from ui.admin.grid import LazyGrid
 from ui.admin.lazy_model import LazyTableModel
 from ui.admin.sources import MemorySource
-from ui.worker import describe_error
+from ui.operations import Lane, Policy
+from ui.worker import DbWorker, describe_error
 
 
 class SqlConsole(QWidget):
@@ -33,20 +32,17 @@ class SqlConsole(QWidget):
     query_finished = Signal(object)
     # emitted when a query was refused, failed, timed out or was cancelled (plain message)
     query_failed = Signal(str)
-    # internal: carries the outcome from the console thread to the GUI thread
-    _outcome_arrived = Signal(object, object)
 
-    def __init__(self, engine, database_url, parent=None):
+    def __init__(self, worker: DbWorker, engine, database_url, parent=None):
         super().__init__(parent)
+        self.worker = worker
         self.engine = engine
         self.history = QueryHistory(database_url)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credopass-sql")
+        # The running query, so that Cancel can reach it (its own connection, on the bulk lane).
         self._console: ReadOnlyConsole | None = None
         # The latest QueryResult (columns and plain-value rows): what an export of "query
         # results" reads.
         self.last_result = None
-        self._closed = False
-        self._outcome_arrived.connect(self._on_outcome_arrived)
 
         self.editor = QPlainTextEdit()
         self.editor.setAccessibleName("SQL query")
@@ -115,24 +111,24 @@ class SqlConsole(QWidget):
         self.editor.setPlainText(self.history_box.itemData(index))
 
     def run_query(self) -> None:
-        if self._console is not None:
-            return
         sql = self.editor.toPlainText()
         console = ReadOnlyConsole(self.engine, timeout_s=self.timeout.value())
+        op = self.worker.run(
+            self,
+            lambda: console.run(sql),
+            lambda outcome: self._on_outcome_arrived(sql, outcome),
+            lambda error: self._on_outcome_arrived(sql, error),
+            lane=Lane.BULK,
+            transaction=False,  # the console opens its own read-only connection
+            key="query",
+            policy=Policy.ONE_AT_A_TIME,
+        )
+        if op is None:  # one query at a time
+            return
         self._console = console
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.message.setText("Running…")
-
-        def job():
-            try:
-                outcome = console.run(sql)
-            except Exception as error:  # delivered as a message on the GUI thread
-                outcome = error
-            if not self._closed:
-                self._outcome_arrived.emit(sql, outcome)
-
-        self._executor.submit(job)
 
     def cancel_query(self) -> None:
         if self._console is not None:
@@ -168,7 +164,7 @@ class SqlConsole(QWidget):
         self.query_finished.emit(outcome)
 
     def shutdown(self) -> None:
-        self._closed = True
+        """Stop a running query (the window is closing; the worker then waits for its lanes)."""
+        self.worker.drop(self)
         if self._console is not None:
             self._console.cancel()
-        self._executor.shutdown(wait=True, cancel_futures=True)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, UUID, ColumnInfo
 from app.admin.labels import find_references
+from ui.operations import Policy
 
 
 def to_qdatetime(moment: datetime | None) -> QDateTime:
@@ -55,11 +56,14 @@ class ReferencePicker(QComboBox):
     def _search(self) -> None:
         text = self.lineEdit().text()
         table = self.table
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: find_references(s, table, text),
             self._on_found,
             None,
             write=False,
+            key="search",
+            policy=Policy.LATEST_ONLY,
         )
 
     def _on_found(self, matches) -> None:

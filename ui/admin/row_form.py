@@ -20,6 +20,7 @@ from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, TEXT, TableInf
 from app.admin.edits import EditsRejected, insert_row
 from app.errors import ValidationError
 from ui.admin.editors import ReferencePicker, from_qdatetime, to_qdatetime
+from ui.operations import Policy
 from ui.worker import describe_error
 
 
@@ -127,10 +128,13 @@ class RowForm(QDialog):
             label.hide()
         self.save_button.setEnabled(False)
         table, station = self.info.name, self.station
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: insert_row(s, table, values, station=station),
             self._on_saved,
             self._on_failed,
+            key="save",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_saved(self, result) -> None:

@@ -10,13 +10,19 @@ from app.admin.counts import EXACT, RowCount, exact_count, view_count
 from app.admin.page_source import PageKind, PageRequest
 from app.admin.paging import PAGE_SIZE, Page, fetch_near, fetch_page
 from app.admin.view import View
+from ui.operations import Lane
 
 
 class TableSource:
-    """Pages of a View, each fetched by keyset in its own short read on the DB worker."""
+    """Pages of a View, each fetched by keyset in its own short read on the DB worker.
 
-    def __init__(self, worker, view: View, backend: str = "sqlite"):
+    `owner` (the model showing the pages): when it is deleted, pages still on their way are
+    dropped. Without one, the worker itself owns the reads.
+    """
+
+    def __init__(self, worker, view: View, backend: str = "sqlite", *, owner=None):
         self.worker = worker
+        self.owner = owner if owner is not None else worker
         self.view = view
         self.columns: tuple[ColumnInfo, ...] = view.info.columns
         self.worker_backend = backend
@@ -40,14 +46,26 @@ class TableSource:
                 return fetch_near(session, view, request.fraction, limit=request.limit)
             return fetch_page(session, view, limit=request.limit)
 
-        self.worker.submit(action, on_page, on_error, write=False)
+        # A page is short, but an admin's filter may scan a big table: the 30 s statement
+        # limit, not the door's deadline.
+        self.worker.run(
+            self.owner,
+            action,
+            on_page,
+            on_error,
+            write=False,
+            door_deadline=False,
+        )
 
     def count(self, on_count, on_error, *, exact: bool = False) -> None:
         view = self.view
-        if exact:
-            self.worker.submit(lambda s: exact_count(s, view), on_count, on_error, write=False)
+        if exact:  # reads every row: a long job
+            job, lane = (lambda s: exact_count(s, view)), Lane.BULK
         else:
-            self.worker.submit(lambda s: view_count(s, view), on_count, on_error, write=False)
+            job, lane = (lambda s: view_count(s, view)), Lane.DOOR
+        self.worker.run(
+            self.owner, job, on_count, on_error, write=False, lane=lane, door_deadline=False
+        )
 
     @property
     def counts_in_background(self) -> bool:

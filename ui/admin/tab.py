@@ -20,6 +20,7 @@ from app.admin.counts import exact_count, quick_count
 from app.admin.view import View, rows_in_view_order
 from ui.admin.browser import TableBrowser
 from ui.admin.console import SqlConsole
+from ui.operations import Lane, Policy
 from ui.transfer import ExportDialog, ImportDialog
 
 
@@ -79,7 +80,7 @@ class AdminTab(QWidget):
 
         self.browser = TableBrowser(worker, station, engine.dialect.name)
         self.browser.rows_written.connect(lambda _m: self.refresh_counts())
-        self.console = SqlConsole(engine, database_url)
+        self.console = SqlConsole(worker, engine, database_url)
         self.sections = QTabWidget()
         self.sections.setAccessibleName("Admin sections")
         self.sections.addTab(self.browser, "Browse")
@@ -124,11 +125,16 @@ class AdminTab(QWidget):
                 action = lambda s, t=table: exact_count(s, View(t))  # noqa: E731
             else:
                 action = lambda s, t=table: quick_count(s, t)  # noqa: E731
-            self.worker.submit(
+            self.worker.run(
+                self,
                 action,
                 lambda count, i=item: self._show_count(i, count),
                 None,
                 write=False,
+                # An exact count reads the whole table: a long job.
+                lane=Lane.BULK if exact else Lane.DOOR,
+                key=f"count {table}",
+                policy=Policy.LATEST_ONLY,
             )
 
     def _show_count(self, item: QListWidgetItem, count) -> None:

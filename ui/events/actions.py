@@ -55,7 +55,8 @@ class EventActions(QObject):
 
     def duplicate(self, event: EventRow) -> None:
         actor = self._actor
-        self._worker.submit(
+        self._worker.run(
+            self,
             lambda s: duplicate_event(s, event.id, actor=actor),
             lambda row: self.finished.emit(
                 f"Created {row.name} as a draft; edit its date and publish it.", row.id
@@ -71,7 +72,8 @@ class EventActions(QObject):
     def _repeat(self, event: EventRow) -> None:
         every, count = self.repeat_dialog.every_days.value(), self.repeat_dialog.count.value()
         tz, actor = self._tz, self._actor
-        self._worker.submit(
+        self._worker.run(
+            self,
             lambda s: repeat_event(s, event.id, every_days=every, count=count, tz=tz, actor=actor),
             lambda rows: self.finished.emit(f"Created {len(rows)} more of {event.name}.", None),
             self._on_failed,
@@ -98,7 +100,8 @@ class EventActions(QObject):
 
     def _delete(self, event: EventRow) -> None:
         actor = self._actor
-        self._worker.submit(
+        self._worker.run(
+            self,
             lambda s: delete_event(s, event.id, actor=actor),
             lambda result: self._on_deleted(event, result),
             self._on_failed,
@@ -133,7 +136,8 @@ class EventActions(QObject):
 
     def _change_status(self, event: EventRow, action: StatusAction, reason: str | None) -> None:
         actor = self._actor
-        self._worker.submit(
+        self._worker.run(
+            self,
             lambda s: change_status(s, event.id, action, reason=reason, actor=actor),
             lambda change: self.finished.emit(change.message, event.id),
             self._on_failed,

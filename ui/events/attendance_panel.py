@@ -29,6 +29,7 @@ from app.events.attendance import INSIDE, LEFT, REGISTERED
 from app.events.localtime import zone
 from ui.events.host_picker import PersonPicker
 from ui.events.models import AttendanceModel
+from ui.operations import Lane, Policy
 from ui.worker import DbWorker, describe_error
 
 
@@ -74,7 +75,6 @@ class AttendancePanel(QWidget):
         self._actor = actor
         self._tz = zone(tz)
         self._event_id: uuid.UUID | None = None
-        self._serial = 0
         self.listing: AttendanceList | None = None
         self.manual_dialog: ManualCheckInDialog | None = None
 
@@ -160,23 +160,24 @@ class AttendancePanel(QWidget):
 
     def refresh(self) -> None:
         """Reload the list (keeping the selected person selected)."""
-        self._serial += 1
-        serial, event_id = self._serial, self._event_id
+        event_id = self._event_id
         if event_id is None:
+            self._worker.cancel(self, "list")  # a list on its way belongs to another event
             self.counts.setText("")
             self._update_buttons()
             return
         query = self.search.text()
-        self._worker.submit(
+        self._worker.run(
+            self,
             lambda s: attendance_list(s, event_id, search=query),
-            lambda listing: self._on_list_loaded(serial, listing),
+            self._on_list_loaded,
             self._on_failed,
             write=False,
+            key="list",
+            policy=Policy.LATEST_ONLY,  # a newer search or event supersedes it
         )
 
-    def _on_list_loaded(self, serial: int, listing: AttendanceList) -> None:
-        if serial != self._serial:
-            return  # a newer request is on its way
+    def _on_list_loaded(self, listing: AttendanceList) -> None:
         selected = self.selected_row()
         self.listing = listing
         self.model.set_rows(listing.rows)
@@ -233,7 +234,7 @@ class AttendancePanel(QWidget):
             action = lambda s: checkin.undo_check_in(  # noqa: E731
                 s, event_id, patron_id, station=station, supervisor=True, method="admin", late=True
             )
-        self._worker.submit(action, self._on_door_done, self._on_door_failed)
+        self._worker.run(self, action, self._on_door_done, self._on_door_failed)
 
     def _on_door_done(self, result) -> None:
         self.message.setText(result.message)
@@ -268,18 +269,19 @@ class AttendancePanel(QWidget):
         if event_id is None:
             return
 
-        def write(text: str) -> None:
-            try:
-                path.write_text(text, encoding="utf-8-sig", newline="")
-            except OSError as exc:
-                self.message.setText(f"Could not write {path.name}: {exc.strerror or exc}")
-                return
+        def job(session) -> None:
+            text = attendance_csv(attendance_list(session, event_id).rows, tz)
+            path.write_text(text, encoding="utf-8-sig", newline="")
+
+        def written(_none) -> None:
             self.message.setText(f"Exported the list to {path}.")
             self.exported.emit(str(path))
 
-        self._worker.submit(
-            lambda s: attendance_csv(attendance_list(s, event_id).rows, tz),
-            write,
-            self._on_failed,
-            write=False,
-        )
+        def failed(error) -> None:
+            if isinstance(error, OSError):
+                self.message.setText(f"Could not write {path.name}: {error.strerror or error}")
+            else:
+                self._on_failed(error)
+
+        # Writing a file is bulk work: it never occupies the door's thread (nor the GUI's).
+        self._worker.run(self, job, written, failed, write=False, lane=Lane.BULK)

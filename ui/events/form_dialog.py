@@ -32,6 +32,7 @@ from app.events import (
 from app.events.localtime import local_to_utc, to_local, zone
 from ui.events.host_picker import PersonPicker
 from ui.field_messages import hide_fixed_messages
+from ui.operations import Policy
 from ui.worker import DbWorker, describe_error
 
 FIELDS = ("name", "location", "start_time", "end_time", "capacity", "host", "description")
@@ -205,7 +206,14 @@ class EventFormDialog(QDialog):
             action = lambda s: create_event(s, data, actor=actor)  # noqa: E731
         else:
             action = lambda s: update_event(s, event_id, data, actor=actor)  # noqa: E731
-        self._worker.submit(action, self._on_saved, self._on_save_failed)
+        self._worker.run(
+            self,
+            action,
+            self._on_saved,
+            self._on_save_failed,
+            key="save",
+            policy=Policy.ONE_AT_A_TIME,
+        )
 
     def _on_saved(self, row: EventRow) -> None:
         self.save_button.setEnabled(True)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 
 from app.events import HostChoice, find_hosts
 from app.search import MIN_QUERY_LENGTH
+from ui.operations import Policy
 from ui.worker import DbWorker
 
 SEARCH_DELAY_MS = 200
@@ -24,7 +25,6 @@ class PersonPicker(QWidget):
         super().__init__(parent)
         self._worker = worker
         self._chosen: HostChoice | None = None
-        self._query_serial = 0
         self.search = QLineEdit()
         self.search.setPlaceholderText(placeholder)
         self.search.setAccessibleName(placeholder)
@@ -78,23 +78,25 @@ class PersonPicker(QWidget):
 
     def _on_timer_timeout(self) -> None:
         query = self.search.text().strip()
-        self._query_serial += 1
-        serial = self._query_serial
         if len(query) < MIN_QUERY_LENGTH:
+            self._worker.cancel(self, "search")  # an answer on its way is stale
             self.matches.clear()
             self.matches.setVisible(False)
             self._hint(TOO_SHORT if query else "")
             return
-        self._worker.submit(
+        self._worker.run(
+            self,
             lambda s: find_hosts(s, query, limit=20),
-            lambda found: self._on_matches_found(serial, found),
+            self._on_matches_found,
             lambda _err: self._hint("Search failed; see the connection status."),
             write=False,
+            key="search",
+            policy=Policy.LATEST_ONLY,  # a newer search supersedes it
         )
 
-    def _on_matches_found(self, serial: int, found) -> None:
-        if serial != self._query_serial or not isinstance(found, list):
-            return  # a newer search is on its way; this answer is stale
+    def _on_matches_found(self, found) -> None:
+        if not isinstance(found, list):
+            return
         self.matches.clear()
         for person in found:
             item = QListWidgetItem(person.label)

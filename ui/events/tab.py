@@ -38,6 +38,7 @@ from ui.events.actions import EventActions
 from ui.events.attendance_panel import AttendancePanel
 from ui.events.live_panel import LivePanel
 from ui.events.models import STATUS_LABELS, EventListModel
+from ui.operations import Policy
 from ui.worker import DbWorker, describe_error
 
 LIVE_REFRESH_MS = 4000
@@ -79,13 +80,10 @@ class EventsTab(QWidget):
         self._worker = worker
         self._tz = zone(tz)
         self._actor = Actor(station=station, method="admin")
-        self._list_serial = 0
-        self._live_pending = False
         self._wanted_id: uuid.UUID | None = None
         self._shown_id: uuid.UUID | None = None
         self._shown_row: EventRow | None = None
         self._applying = False
-        self._tick_pending = False
         self.actions = EventActions(worker, self._actor, self._tz, self)
         self.actions.finished.connect(self._on_actions_finished)
 
@@ -226,24 +224,23 @@ class EventsTab(QWidget):
         """Fetch the list with the current filters; keep (or move to) the selected event."""
         current = self.selected_event()
         self._wanted_id = select or (current.id if current else self._wanted_id)
-        self._list_serial += 1
-        serial = self._list_serial
         when, status, search, tz = (
             self.when.currentData(),
             self.status.currentData(),
             self.search.text(),
             self._tz,
         )
-        self._worker.submit(
+        self._worker.run(
+            self,
             lambda s: list_events(s, when=when, status=status, search=search, tz=tz),
-            lambda rows: self._on_events_loaded(serial, rows),
+            self._on_events_loaded,
             self._on_failed,
             write=False,
+            key="list",
+            policy=Policy.LATEST_ONLY,  # a newer filter supersedes the older request
         )
 
-    def _on_events_loaded(self, serial: int, rows: list[EventRow]) -> None:
-        if serial != self._list_serial:
-            return  # a newer request is on its way
+    def _on_events_loaded(self, rows: list[EventRow]) -> None:
         # A model reset drops the selection; re-select quietly, then react once, so a refresh
         # does not blank the attendance list every few seconds.
         self._applying = True
@@ -309,7 +306,7 @@ class EventsTab(QWidget):
             if reason and current and current.id == event_id:
                 self.subtitle.setText(f"{self.subtitle.text()} — reason: {reason}")
 
-        self._worker.submit(lambda s: cancellation_reason(s, event_id), show, write=False)
+        self._worker.run(self, lambda s: cancellation_reason(s, event_id), show, write=False)
 
     def _update_actions(self) -> None:
         event = self.selected_event()
@@ -324,33 +321,30 @@ class EventsTab(QWidget):
     # -- live figures --------------------------------------------------------------------------
 
     def _on_timer_timeout(self) -> None:
-        if not self.isVisible() or self._tick_pending:
+        if not self.isVisible() or self._worker.is_running(self, "list"):
             return  # nobody is looking, or the last refresh is still queued: spare the database
-        self._tick_pending = True
         self._refresh_live()
         self.attendance.refresh()
         self.reload()
-        # The worker runs jobs in order: this empty one ends after the three above.
-        self._worker.call(lambda: None, self._on_tick_done, self._on_tick_done)
-
-    def _on_tick_done(self, _result) -> None:
-        self._tick_pending = False
 
     def _refresh_live(self) -> None:
         event = self.selected_event()
-        if event is None or self._live_pending:
+        if event is None:
             return
-        self._live_pending = True
         event_id, tz = event.id, self._tz
-        self._worker.submit(
+        # One at a time: a slow database must not collect a queue of refreshes; an answer for
+        # another event asks again (below).
+        self._worker.run(
+            self,
             lambda s: live_figures(s, event_id, tz=tz),
             self._on_live_loaded,
-            self._on_live_failed,
+            None,
             write=False,
+            key="live",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_live_loaded(self, figures) -> None:
-        self._live_pending = False
         current = self.selected_event()
         if current is None:
             return
@@ -359,9 +353,6 @@ class EventsTab(QWidget):
             self.figures_updated.emit()
         elif figures is not None:
             self._refresh_live()  # the selection moved while this was on its way
-
-    def _on_live_failed(self, _error) -> None:
-        self._live_pending = False
 
     def _on_attendance_changed(self) -> None:
         self._refresh_live()

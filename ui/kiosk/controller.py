@@ -4,7 +4,6 @@ as signals on the GUI thread. No widgets here, so the rules of "what runs where"
 
 from __future__ import annotations
 
-import logging
 import uuid
 
 from PySide6.QtCore import QObject, Signal
@@ -15,9 +14,8 @@ from app.checkin.queries import default_event, headcount, open_events, search_ca
 from app.checkin.walk_in_offer import ExistingPatronOffer, walk_in_unless_known
 from app.errors import ValidationError, describe_error, is_connection_lost
 from app.settings import undo_window_seconds
+from ui.operations import Lane, Policy
 from ui.worker import DbWorker
-
-log = logging.getLogger(__name__)
 
 UNREACHABLE = "Cannot reach the database"
 
@@ -67,41 +65,21 @@ class KioskController(QObject):
         self.worker = worker
         self.station = station
         self.reachable = True
-        self._search_serial = 0
-        self._stopped = False
-        self._headcount_in_flight = False
-        self._events_in_flight = False
         worker.connection_lost.connect(self._on_worker_connection_lost)
         worker.connection_restored.connect(self._on_worker_connection_restored)
 
     def stop(self) -> None:
-        """No more requests, and answers still on their way are dropped (the screen is going;
-        its widgets may be deleted before the queued answers arrive)."""
-        self._stopped = True
+        """Answers still on their way are dropped (the screen is going; its widgets may be
+        deleted before the queued answers arrive)."""
+        self.worker.drop(self)
 
-    def _submit(self, action, on_result, on_error, *, write: bool = True) -> None:
-        if self._stopped:
-            return
-
-        def deliver(callback):
-            def run(value):
-                if not self._stopped:
-                    callback(value)
-
-            return run
-
-        try:
-            self.worker.submit(action, deliver(on_result), deliver(on_error), write=write)
-        except RuntimeError:
-            # The worker was shut down (the window is closing) and a timer ticked once more:
-            # there is nobody left to answer, so the request is dropped.
-            log.debug("request after the database worker stopped: dropped")
+    def _run(self, action, on_result, on_error, *, write: bool = True, **policy) -> None:
+        # Every door request is a short unit of work on the door lane, with the door deadlines.
+        self.worker.run(self, action, on_result, on_error, write=write, lane=Lane.DOOR, **policy)
 
     # -- reachability ---------------------------------------------------------------------------
 
     def _set_reachable(self, reachable: bool, reason: str = "") -> None:
-        if self._stopped:
-            return
         if reachable != self.reachable:
             self.reachable = reachable
             self.reachability_changed.emit(reachable, reason)
@@ -122,73 +100,73 @@ class KioskController(QObject):
     # -- events and headcount -------------------------------------------------------------------
 
     def load_events(self) -> None:
-        if self._events_in_flight:
-            return
-        self._events_in_flight = True
-
         def job(session):
             events = open_events(session)
             return events, default_event(events), undo_window_seconds(session)
 
-        self._submit(job, self._on_events_result, self._on_events_error, write=False)
+        self._run(
+            job,
+            self._on_events_result,
+            self._on_events_error,
+            write=False,
+            key="events",
+            policy=Policy.ONE_AT_A_TIME,
+        )
 
     def _on_events_result(self, result) -> None:
-        self._events_in_flight = False
         self._succeeded()
         events, chosen, undo_seconds = result
         self.undo_window_loaded.emit(int(undo_seconds))
         self.events_loaded.emit(events, chosen)
 
     def _on_events_error(self, error) -> None:
-        self._events_in_flight = False
         self._failed(error)
         self.events_failed.emit(explain_failure(error, "the events could not be loaded"))
 
     def refresh_headcount(self, event_id: uuid.UUID) -> None:
         """Ask for a headcount unless one is already on its way (a slow database must not
         collect a queue of refreshes)."""
-        if self._headcount_in_flight:
-            return
-        self._headcount_in_flight = True
-        self._submit(
+        self._run(
             lambda session: (event_id, headcount(session, event_id)),
             self._on_headcount_result,
             self._on_headcount_error,
             write=False,
+            key="headcount",
+            policy=Policy.ONE_AT_A_TIME,
         )
 
     def _on_headcount_result(self, result) -> None:
-        self._headcount_in_flight = False
         self._succeeded()
         self.headcount_loaded.emit(*result)
 
     def _on_headcount_error(self, error) -> None:
-        self._headcount_in_flight = False
         self._failed(error)
 
     # -- search -----------------------------------------------------------------------------------
 
-    def search(self, query: str) -> int:
-        """Start a search; only the newest one's results are delivered. Returns its number."""
-        self._search_serial += 1
-        serial = self._search_serial
+    def search(self, query: str) -> None:
+        """Start a search; a newer one supersedes it (only the newest answer is delivered)."""
 
         def on_result(cards):
             self._succeeded()
-            if serial == self._search_serial:
-                self.search_finished.emit(query, cards)
+            self.search_finished.emit(query, cards)
 
         def on_error(error):
             self._failed(error)
-            if serial == self._search_serial:
-                self.search_failed.emit(query, explain_failure(error, "nobody was looked up"))
+            self.search_failed.emit(query, explain_failure(error, "nobody was looked up"))
 
-        self._submit(lambda s: search_cards(s, query), on_result, on_error, write=False)
-        return serial
+        self._run(
+            lambda s: search_cards(s, query),
+            on_result,
+            on_error,
+            write=False,
+            key="search",
+            policy=Policy.LATEST_ONLY,
+        )
 
     def cancel_search(self) -> None:
-        """Results of searches already running will be dropped when they arrive."""
-        self._search_serial += 1
+        """The answer of a search still on its way is dropped when it arrives."""
+        self.worker.cancel(self, "search")
 
     # -- door actions -----------------------------------------------------------------------------
 
@@ -219,7 +197,7 @@ class KioskController(QObject):
             self._succeeded()
             self.action_finished.emit(result)
 
-        self._submit(action, on_result, on_error)
+        self._run(action, on_result, on_error)
 
     def walk_in(self, event_id: uuid.UUID, fields: dict[str, str]) -> None:
         """Validate, offer a known patron with that email, or add the person and check in."""
@@ -250,4 +228,4 @@ class KioskController(QObject):
             self._failed(error)
             self.action_failed.emit(explain_failure(error, "the person was not added"))
 
-        self._submit(job, on_result, on_error)
+        self._run(job, on_result, on_error)

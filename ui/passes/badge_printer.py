@@ -11,7 +11,6 @@ when set, or when no printer is configured). The layout is shared (app.passes.ba
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from app.checkin.outcomes import CheckInResult, Outcome
+from ui.operations import OperationRunner
 
 if TYPE_CHECKING:
     from app.passes.layout import Page
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # made, not when the kiosk starts: most doors never print one.
 
 SETTINGS_GROUP = "badges"
+_LANE = "print"
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,6 @@ class BadgePrinter(QObject):
     badge_printed = Signal(str)
     # emitted when a badge could not be made or printed (a message for the greeter)
     badge_failed = Signal(str)
-    # internal: a print job ended on the printing thread (error message or "", where)
-    _job_ended = Signal(str, str)
 
     def __init__(self, worker, station: str, config: BadgeConfig | None = None, parent=None):
         super().__init__(parent)
@@ -74,9 +73,8 @@ class BadgePrinter(QObject):
         self.station = station
         self.config = config or BadgeConfig.load()
         self.last_page: Page | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credopass-print")
-        self._closed = False
-        self._job_ended.connect(self._on_self_job_ended)
+        # Its own thread: a slow printer never holds the door's database lane.
+        self._printing = OperationRunner({_LANE: "credopass-print"}, self)
 
     def on_result(self, result: CheckInResult) -> None:
         if not self.config.enabled or result.outcome is not Outcome.CHECKED_IN:
@@ -84,7 +82,8 @@ class BadgePrinter(QObject):
         if result.patron is None or result.event is None:
             return
         event_id, patron_id = result.event.id, result.patron.id
-        self.worker.submit(
+        self.worker.run(
+            self,
             lambda s: make_badge_page(s, event_id, patron_id, self.station),
             self._on_worker_page_made,
             self._on_worker_page_failed,
@@ -103,36 +102,20 @@ class BadgePrinter(QObject):
 
     def _print(self, page: Page) -> None:
         config = self.config
-        if self._closed:
-            return
 
-        def job():
-            try:
-                where = (
-                    _to_folder(page, config.pdf_folder)
-                    if _use_folder(config)
-                    else _to_printer(page, config.printer)
-                )
-            except Exception as exc:  # any printer trouble: a warning, never a crash
-                self._emit(str(exc) or type(exc).__name__, "")
-                return
-            self._emit("", where)
+        def job() -> str:
+            if _use_folder(config):
+                return _to_folder(page, config.pdf_folder)
+            return _to_printer(page, config.printer)
 
-        self._pool.submit(job)
+        self._printing.start(self, job, self.badge_printed.emit, self._on_print_failed, lane=_LANE)
 
-    def _emit(self, error: str, where: str) -> None:
-        if not self._closed:
-            self._job_ended.emit(error, where)
-
-    def _on_self_job_ended(self, error: str, where: str) -> None:
-        if error:
-            self.badge_failed.emit(f"Badge not printed: {error}")
-        else:
-            self.badge_printed.emit(where)
+    def _on_print_failed(self, error: BaseException) -> None:
+        # Any printer trouble: a warning, never a crash.
+        self.badge_failed.emit(f"Badge not printed: {str(error) or type(error).__name__}")
 
     def close(self) -> None:
-        self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._printing.shutdown(wait=True)
 
 
 def _use_folder(config: BadgeConfig) -> bool:

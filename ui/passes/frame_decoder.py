@@ -6,10 +6,12 @@ and the preview never stalls. The decoder itself is app.passes.decode (zxing-cpp
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
+
+from ui.operations import OperationRunner, Policy
+
+_LANE = "decode"
 
 
 def _decode(image: QImage) -> list[str]:
@@ -24,39 +26,32 @@ def _decode(image: QImage) -> list[str]:
 class FrameDecoder(QObject):
     # emitted when a frame held a QR code (its text), on the GUI thread
     code_read = Signal(str)
-    # internal: a decode finished on the pool thread
-    _decoded = Signal(list)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credopass-qr")
-        self._busy = False
-        self._closed = False
-        self._decoded.connect(self._on_self_decoded)
+        # Its own thread: decoding never waits behind the database, nor the door behind it.
+        self._runner = OperationRunner({_LANE: "credopass-qr"}, self)
 
     def offer(self, image: QImage) -> bool:
         """Decode `image` unless a decode is running; True when it was taken."""
-        if self._busy or self._closed or image.isNull():
+        if image.isNull():
             return False
-        self._busy = True
         frame = image.copy()  # the camera reuses its buffers: decode a copy we own
 
-        def job():
+        def job() -> list[str]:
             try:
-                texts = _decode(frame)
+                return _decode(frame)
             except Exception:  # a bad frame is skipped, like one without a code
-                texts = []
-            if not self._closed:
-                self._decoded.emit(texts)
+                return []
 
-        self._pool.submit(job)
-        return True
+        taken = self._runner.start(
+            self, job, self._on_decoded, lane=_LANE, key="frame", policy=Policy.ONE_AT_A_TIME
+        )
+        return taken is not None
 
-    def _on_self_decoded(self, texts: list) -> None:
-        self._busy = False
+    def _on_decoded(self, texts: list) -> None:
         for text in texts:
             self.code_read.emit(text)
 
     def close(self) -> None:
-        self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._runner.shutdown(wait=True)

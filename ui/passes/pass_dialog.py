@@ -69,8 +69,8 @@ class PassDialog(QDialog):
         layout.addWidget(self.code_label)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        worker.submit(
-            lambda s: load_pass(s, patron_id), self._on_worker_loaded, self._on_worker_failed
+        worker.run(
+            self, lambda s: load_pass(s, patron_id), self._on_worker_loaded, self._on_worker_failed
         )
 
     def _on_worker_loaded(self, info: PatronPassInfo | None) -> None:

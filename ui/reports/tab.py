@@ -41,6 +41,7 @@ from app.reports import (
     table_csv,
 )
 from app.reports.period import DEFAULT_WEEKS
+from ui.operations import Lane, Policy
 from ui.reports.charts import chart_for
 from ui.reports.pdf import write_pdf
 from ui.reports.table_model import ReportTableModel
@@ -68,8 +69,6 @@ class ReportsTab(QWidget):
         self._worker = worker
         self._station = station
         self._tz = tz or local_zone()
-        self._serial = 0
-        self._subjects_serial = 0
         self.report = None
 
         self.kind = QComboBox()
@@ -163,8 +162,6 @@ class ReportsTab(QWidget):
     def reload_subjects(self) -> None:
         """Fill the picker (events, or series names) on the worker, then show the report."""
         kind, tz = self.current_kind(), self._tz
-        self._subjects_serial += 1
-        serial = self._subjects_serial
         if kind == "event":
             job = lambda s: [  # noqa: E731
                 (f"{e.name} — {to_local(e.start_time, tz):%a %d %b %Y %H:%M}", e.id)
@@ -173,16 +170,21 @@ class ReportsTab(QWidget):
         elif kind in ("series", "drifting"):
             job = lambda s: [(n.name, n.name) for n in series_names(s)]  # noqa: E731
         else:
+            self._worker.cancel(self, "subjects")  # a list on its way is for another kind
             self.subject.clear()
             self.run()
             return
-        self._worker.submit(
-            job, lambda items: self._on_subjects_loaded(serial, items), self._on_failed, write=False
+        self._worker.run(
+            self,
+            job,
+            self._on_subjects_loaded,
+            self._on_failed,
+            write=False,
+            key="subjects",
+            policy=Policy.LATEST_ONLY,
         )
 
-    def _on_subjects_loaded(self, serial: int, items) -> None:
-        if serial != self._subjects_serial:
-            return
+    def _on_subjects_loaded(self, items) -> None:
         self.subject.clear()
         if self.current_kind() == "drifting":
             self.subject.addItem(EVERY_SERIES, None)
@@ -229,19 +231,20 @@ class ReportsTab(QWidget):
         self._submit(kind, jobs[kind], write=False)
 
     def _submit(self, kind: str, job, *, write: bool) -> None:
-        self._serial += 1
-        serial = self._serial
         self.message.setText("Working…")
-        self._worker.submit(
+        # A report may read a year of attendance: the bulk lane. A newer request supersedes it.
+        self._worker.run(
+            self,
             job,
-            lambda report: self._on_report_ready(serial, kind, report),
+            lambda report: self._on_report_ready(kind, report),
             self._on_failed,
             write=write,
+            lane=Lane.BULK,
+            key="report",
+            policy=Policy.LATEST_ONLY,
         )
 
-    def _on_report_ready(self, serial: int, kind: str, report) -> None:
-        if serial != self._serial:
-            return  # a newer request is on its way
+    def _on_report_ready(self, kind: str, report) -> None:
         self._show(report)
         self.message.setText(_summary_line(report))
         self.report_shown.emit(kind)

@@ -24,6 +24,7 @@ from sqlalchemy.sql.expression import Executable
 from app.errors import ValidationError
 from app.transfer import ExportCancelled, count_and_export
 from app.transfer.export import DEFAULT_BATCH_SIZE, atomic_text_file, export_rows
+from ui.operations import Lane, Policy
 from ui.transfer.progress import ProgressRelay
 from ui.worker import DbWorker, describe_error
 
@@ -57,9 +58,8 @@ class ExportDialog(QDialog):
         self._statement = statement
         self._rows = rows  # (columns, rows) already in memory, e.g. the SQL console's result
         self._batch_size = batch_size
-        self._running = False
-        self._close_when_done = False
-        self._relay = ProgressRelay(self)
+        # No parent: the job holds the relay, which must outlive a dialog closed mid-export.
+        self._relay = ProgressRelay()
         self._relay.progressed.connect(self._on_relay_progressed)
 
         self.format_box = QComboBox()
@@ -105,7 +105,7 @@ class ExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._running
+        return self._worker.is_running(self, "export")
 
     def selected_format(self) -> str:
         return self.format_box.currentData()
@@ -145,8 +145,6 @@ class ExportDialog(QDialog):
                 bom=bom,
             )
 
-        self._set_running(True)
-        self._show_status(f"Exporting to {path}…")
         if self._rows is not None:
             columns, rows = self._rows
 
@@ -163,9 +161,24 @@ class ExportDialog(QDialog):
                         bom=bom,
                     )
 
-            self._worker.call(write_rows, self._on_worker_finished, self._on_worker_failed)
-            return
-        self._worker.submit(action, self._on_worker_finished, self._on_worker_failed, write=False)
+            job, transaction = write_rows, False  # rows in memory: only a file is written
+        else:
+            job, transaction = action, True
+        # Both stream a file, maybe a million rows: the bulk lane, never the door's thread.
+        started = self._worker.run(
+            self,
+            job,
+            self._on_worker_finished,
+            self._on_worker_failed,
+            write=False,
+            transaction=transaction,
+            lane=Lane.BULK,
+            key="export",
+            policy=Policy.ONE_AT_A_TIME,
+        )
+        if started is not None:
+            self._set_running(True)
+            self._show_status(f"Exporting to {path}…")
 
     def _on_relay_progressed(self, done: int, total: int) -> None:
         if total >= 0:
@@ -182,7 +195,6 @@ class ExportDialog(QDialog):
         self.progress_bar.setValue(1)
         self._show_status(f"Exported {result.rows:,} rows to {path}.")
         self.export_finished.emit(path, result.rows)
-        self._close_if_asked()
 
     def _on_worker_failed(self, error) -> None:
         self._set_running(False)
@@ -196,23 +208,15 @@ class ExportDialog(QDialog):
             self._show_status(f"Cannot write the file: {error.strerror or error}")
         else:
             self._show_status(f"Export failed: {describe_error(error)}")
-        self._close_if_asked()
 
     def reject(self) -> None:
-        if self._running:  # Cancel first; the dialog closes when the worker has stopped
+        # A running export is cancelled: it stops at its next batch and removes its partial
+        # file (atomic_text_file); its answer is dropped with the dialog.
+        if self.running:
             self._relay.cancel()
-            self._close_when_done = True
-            self._show_status("Cancelling…")
-            return
         super().reject()
 
-    def _close_if_asked(self) -> None:
-        if self._close_when_done:
-            self._close_when_done = False
-            super().reject()
-
     def _set_running(self, running: bool) -> None:
-        self._running = running
         for widget in (self.export_button, self.format_box, self.path_edit, self.choose_button):
             widget.setEnabled(not running)
         self.excel_box.setEnabled(not running and self.selected_format() == "csv")

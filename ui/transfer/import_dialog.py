@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.errors import ValidationError
 from app.transfer import apply_import, plan_import, read_patron_csv
 from app.transfer.patron_file import FIELD_LABELS, FIELDS, IGNORE, SINGLE_FIELDS, PatronFile
+from ui.operations import Lane, Policy
 from ui.transfer.progress import ProgressRelay
 from ui.transfer.rejection_model import RejectionModel, plan_rows
 from ui.worker import DbWorker, describe_error
@@ -58,7 +59,6 @@ class ImportDialog(QDialog):
         self._method = method
         self._file: PatronFile | None = None
         self._plan = None
-        self._busy = False
         self._relay = ProgressRelay(self)
         self._relay.progressed.connect(self._on_relay_progressed)
 
@@ -136,16 +136,26 @@ class ImportDialog(QDialog):
     def plan(self):
         return self._plan
 
+    @property
+    def busy(self) -> bool:
+        """A step (reading the file, the dry run, the apply) is on its way."""
+        return self._worker.is_running(self, "step")
+
     def _update_buttons(self) -> None:
         ready = self._file is not None and not self._file.missing_fields
-        self.dry_run_button.setEnabled(ready and not self._busy)
-        self.apply_button.setEnabled(ready and self._plan is not None and not self._busy)
+        busy = self.busy
+        self.dry_run_button.setEnabled(ready and not busy)
+        self.apply_button.setEnabled(ready and self._plan is not None and not busy)
         for widget in (self.path_edit, self.choose_button, self.mapping_box, self.close_button):
-            widget.setEnabled(not self._busy)
+            widget.setEnabled(not busy)
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
+    def _step(self, job, on_success, on_failure, *, policy=Policy.ONE_AT_A_TIME, **how) -> bool:
+        # Every step reads a file or up to 100,000 rows: the bulk lane, one step at a time.
+        started = self._worker.run(
+            self, job, on_success, on_failure, lane=Lane.BULK, key="step", policy=policy, **how
+        )
         self._update_buttons()
+        return started is not None
 
     def _forget_plan(self) -> None:
         self._plan = None
@@ -173,14 +183,17 @@ class ImportDialog(QDialog):
         if not path:
             return
         self._forget_plan()
-        self._set_busy(True)
         self.file_label.setText("Reading…")
-        self._worker.call(
-            lambda: read_patron_csv(path, mapping), self._on_file_read, self._on_file_failed
+        # Only the file is read (not the database); a re-mapping supersedes an older reading.
+        self._step(
+            lambda: read_patron_csv(path, mapping),
+            self._on_file_read,
+            self._on_file_failed,
+            policy=Policy.LATEST_ONLY,
+            transaction=False,
         )
 
     def _on_file_read(self, file: PatronFile) -> None:
-        self._set_busy(False)
         self._file = file
         kind = _DELIMITERS.get(file.delimiter, "commas")
         lines = [
@@ -196,7 +209,6 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _on_file_failed(self, error) -> None:
-        self._set_busy(False)
         self._file = None
         self.mapping_box.hide()
         self.file_label.setText(_message(error))
@@ -248,18 +260,17 @@ class ImportDialog(QDialog):
 
     def _on_dry_run_button_clicked(self) -> None:
         file = self._file
-        self._set_busy(True)
-        self.summary_label.setText("Checking…")
-        self._worker.submit(
+        if self._step(
             lambda session: plan_import(session, file),
             self._on_plan_ready,
             self._on_step_failed,
             write=False,
-        )
+        ):
+            self.summary_label.setText("Checking…")
 
     def _on_plan_ready(self, plan) -> None:
         self._plan = plan
-        self._set_busy(False)
+        self._update_buttons()
         text = f"Dry run: {plan.summary()}. Nothing has been written yet."
         if plan.rejected:
             text += " Rejected rows are listed below and will be skipped by Apply."
@@ -273,24 +284,22 @@ class ImportDialog(QDialog):
 
     def _on_apply_button_clicked(self) -> None:
         file, station, method, relay = self._file, self._station, self._method, self._relay
-        self._set_busy(True)
-        self.progress_bar.setRange(0, 0)
-        self.progress_bar.show()
-        self.summary_label.setText("Importing…")
-        self._worker.submit(
+        if self._step(
             lambda session: apply_import(
                 session, file, station=station, method=method, progress=relay
             ),
             self._on_import_applied,
             self._on_step_failed,
-        )
+        ):
+            self.progress_bar.setRange(0, 0)
+            self.progress_bar.show()
+            self.summary_label.setText("Importing…")
 
     def _on_relay_progressed(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
 
     def _on_import_applied(self, result) -> None:
-        self._busy = False
         self._plan = None
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(1)
@@ -308,12 +317,12 @@ class ImportDialog(QDialog):
 
     def reject(self) -> None:
         # An apply cannot be interrupted halfway (it is one transaction); wait for its result.
-        if self._busy:
+        if self.busy:
             return
         super().reject()
 
     def _on_step_failed(self, error) -> None:
-        self._set_busy(False)
+        self._update_buttons()
         self.progress_bar.hide()
         self.summary_label.setText(_message(error) + " Nothing was written.")
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from app.transfer import Rejection, RowWarning, table_statement
 from db.models import AuditLog, User
 from tests.app.transfer.helpers import add_users
+from ui.operations import Lane
 from ui.transfer import ExportDialog, ImportDialog
 from ui.transfer.progress import ProgressRelay
 from ui.transfer.rejection_model import RejectionModel
@@ -186,6 +187,43 @@ def test_export_dialog_cancel_writes_nothing(qtbot, worker, sessions, tmp_path, 
     qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
     assert "cancelled" in dialog.status_label.text()
     assert list(folder.iterdir()) == []
+
+
+def test_closing_the_export_dialog_cancels_the_export_and_nothing_answers_it(
+    qtbot, worker, sessions, tmp_path, monkeypatch
+):
+    with sessions() as session:
+        add_users(session, 40)
+        session.commit()
+    closed = threading.Event()
+    original = ProgressRelay.__call__
+
+    def reported(relay, done, total):
+        original(relay, done, total)
+        if done:  # hold the export until the dialog is gone
+            closed.wait(5)
+
+    monkeypatch.setattr(ProgressRelay, "__call__", reported)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    dialog = ExportDialog(
+        worker, table_statement("users"), name="users", folder=folder, batch_size=2
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()  # a hidden dialog's close() does not reject it
+    answers = []
+    dialog.export_finished.connect(lambda *args: answers.append(args))
+    with qtbot.waitSignal(dialog._relay.progressed, timeout=10_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    gone = []
+    dialog.destroyed.connect(lambda: gone.append(True))
+    dialog.close()  # Esc or the window's close button: reject() while it runs
+    qtbot.waitUntil(lambda: bool(gone), timeout=5000)
+    closed.set()
+    with qtbot.waitCallback(timeout=10_000) as bulk_lane_idle:  # the export has stopped
+        worker.run(worker, lambda: None, bulk_lane_idle, lane=Lane.BULK, transaction=False)
+    assert answers == []
+    assert list(folder.iterdir()) == []  # the partial file was removed
 
 
 def test_export_dialog_bad_folder(qtbot, worker, tmp_path):
