@@ -19,6 +19,7 @@ from app.admin.catalogue import (
     sa_table,
 )
 from app.admin.labels import labels_for
+from app.events.validation import control_message, has_control
 from app.validation import clean_email, clean_name, clean_phone
 
 _NAMES = {("users", "firstName"): "First name", ("users", "lastName"): "Last name"}
@@ -74,6 +75,10 @@ def _check_value(table: str, column, value):
             raise ValueError("Enter text.")
         if not column.nullable and not value.strip():
             raise ValueError("This value is required.")
+        # Refused, not stripped: PostgreSQL rejects NUL with a database error and SQLite would
+        # store it; a description may span lines, a name or a location may not.
+        if has_control(value, multiline=column.name == "description"):
+            raise ValueError(control_message("value"))
     return value
 
 
