@@ -44,6 +44,7 @@ from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import NullType
 
 from app.errors import Stopped, ValidationError
+from app.no_email import NO_EMAIL
 from app.transfer.cell_guard import SUSPECT_FIRST, guard
 from app.transfer.filters import ColumnFilter, column_kind, parse_filters
 from db.models import Attendance, AuditLog, Event, Loyalty, User
@@ -250,10 +251,21 @@ def _prepare(statement: Executable, dialect: str, fmt: str):
     exprs, formatters = [], []
     for i, column in enumerate(columns):
         kind = column_kind(column.type)
-        expr, formatter = _as_text(column, kind, dialect, fmt)
+        expr, formatter = _as_text(_shown_email(column), kind, dialect, fmt)
         exprs.append(type_coerce(expr, NullType()).label(column.key or f"column{i + 1}"))
         formatters.append(formatter)
     return statement.with_only_columns(*exprs), formatters
+
+
+def _shown_email(column):
+    """users.email with a reserved placeholder (a person without an email of their own, see
+    app.no_email) written as "no email", as every screen shows it: the address means nothing
+    outside this database, and the patron import reads "no email" back as no email, matching
+    the person by name and phone instead. Other columns as they are."""
+    if getattr(column, "table", None) is not User.__table__ or column.key != "email":
+        return column
+    # Emails are stored trimmed and lower-cased, so the whole .invalid domain is one LIKE.
+    return case((column.like("%.invalid"), NO_EMAIL), else_=column)
 
 
 def _as_text(column, kind: str, dialect: str, fmt: str):
