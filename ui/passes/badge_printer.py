@@ -3,9 +3,10 @@ door: the badge is made on the DB worker (a short write: the pickup code and its
 then printed on a thread of its own. A failed or slow printer only shows a small warning with
 *Reprint*; the check-in has already been recorded and stands.
 
-Where badges go is this station's business (QSettings, group "badges"): `enabled`, `printer`
-(a system printer's name; empty: the default printer) or `pdf_folder` (a PDF per badge, used
-when set, or when no printer is configured). The layout is shared (app.passes.badges settings).
+Where badges go is this station's business (the window's settings file, group "badges"):
+`enabled`, `printer` (a system printer's name; empty: the default printer) or `pdf_folder` (a
+PDF per badge, used when set, or when no printer is configured), set in the Admin tab's *Badge
+printing…* dialog (ui.passes.badge_settings). The layout is shared (app.passes.badges settings).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from app.outcomes import CheckInResult, Outcome
@@ -24,6 +25,7 @@ from app.passes import badges
 from app.passes.layout import Page
 from app.passes.pdf import write_pdf
 from ui.passes.painter import print_pages
+from ui.window_geometry import app_settings
 
 SETTINGS_GROUP = "badges"
 
@@ -36,7 +38,9 @@ class BadgeConfig:
 
     @classmethod
     def load(cls) -> BadgeConfig:
-        settings = QSettings("CredoPass", "CredoPass")
+        # The INI file the window's geometry lives in, its path resolved on every call (Qt's
+        # native user scope is fixed once per process: tests and profiles would share it).
+        settings = app_settings()
         settings.beginGroup(SETTINGS_GROUP)
         enabled = str(settings.value("enabled", "false")).lower() in ("true", "1", "yes")
         return cls(
@@ -44,11 +48,13 @@ class BadgeConfig:
         )
 
     def save(self) -> None:
-        settings = QSettings("CredoPass", "CredoPass")
+        settings = app_settings()
         settings.beginGroup(SETTINGS_GROUP)
         settings.setValue("enabled", "true" if self.enabled else "false")
         settings.setValue("printer", self.printer)
         settings.setValue("pdf_folder", self.pdf_folder)
+        settings.endGroup()
+        settings.sync()
 
 
 def make_badge_page(session, event_id, patron_id, station: str) -> Page:
@@ -73,6 +79,10 @@ class BadgePrinter(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credopass-print")
         self._closed = False
         self._job_ended.connect(self._on_self_job_ended)
+
+    def set_config(self, config: BadgeConfig) -> None:
+        """New settings from the Admin tab's *Badge printing…*: the next check-in uses them."""
+        self.config = config
 
     def on_result(self, result: CheckInResult) -> None:
         if not self.config.enabled or result.outcome is not Outcome.CHECKED_IN:
