@@ -62,6 +62,10 @@ def kill_loop(backend: str, kills: int, seed: int = 1) -> dict:
                 text=True,
             )
             first = child.stdout.readline()  # "ready" (start-up is not what we test)
+            # The first check-in's line too: on a loaded machine the first commit can take
+            # longer than the shortest random wait, and a round that confirmed nothing tests
+            # nothing. The kill still falls at a random moment of the stream that follows.
+            first += child.stdout.readline()
             time.sleep(rng.uniform(0.1, 1.5))  # a random moment in the stream
             child.send_signal(signal.SIGKILL)
             out, _ = child.communicate()
