@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
             lambda is_set: self.admin_tab.show_pin_missing(not is_set)
         )
         self.kiosk_mode.lock.dialog_closed.connect(self._on_lock_dialog_closed)
+        self.admin_tab.badge_settings_saved.connect(self.checkin_screen.badge_printer.set_config)
         self.demo_data_loaded.connect(self.checkin_screen.reload_events)
         self.demo_data_loaded.connect(lambda _message: self.events_tab.reload())
 

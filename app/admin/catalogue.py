@@ -10,7 +10,21 @@ from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Integer, Table
 
-from db.models import EVENT_STATUSES, LOYALTY_TIERS, Base
+from db.models import (
+    CONTACT_KINDS,
+    CONTACT_LABELS,
+    EVENT_STATUSES,
+    LOYALTY_TIERS,
+    Attendance,
+    AuditLog,
+    Base,
+    Event,
+    Loyalty,
+    PatronContact,
+    PatronPass,
+    Setting,
+    User,
+)
 from db.types import UTCDateTime
 
 TEXT, INTEGER, BOOLEAN, DATETIME, UUID, ENUM = (
@@ -22,16 +36,37 @@ TEXT, INTEGER, BOOLEAN, DATETIME, UUID, ENUM = (
     "enum",
 )
 
-# Columns the database fills in by itself; shown, never typed by hand.
-_AUTOMATIC = {"createdAt", "updatedAt"}
-_ENUMS = {("events", "status"): EVENT_STATUSES, ("loyalty", "tier"): LOYALTY_TIERS}
-# The audit log is evidence: it is browsed and queried here, never edited or deleted.
-_READ_ONLY_TABLES = {"audit_log"}
+# Columns the database fills in by itself; shown, never typed by hand. A contact's searchKey is
+# worked out from its kind and value on every write (app.admin.validate).
+_AUTOMATIC = {"createdAt", "updatedAt", "searchKey"}
+_ENUMS = {
+    ("events", "status"): EVENT_STATUSES,
+    ("loyalty", "tier"): LOYALTY_TIERS,
+    ("patron_contacts", "kind"): CONTACT_KINDS,
+    ("patron_contacts", "label"): CONTACT_LABELS,
+}
+# The audit log is evidence: it is browsed and queried here, never edited or deleted. Passes
+# are browsed only: a pass is reissued with `credopass pass reissue` (or the Pass dialog), which
+# keeps the old code's row to say "replaced on …" at the door and audits the change.
+_READ_ONLY_TABLES = {"audit_log", "patron_passes"}
 # Secrets in the settings table (the admin PIN hash): the value is never shown nor searchable.
 SECRET_MARKER = "pin"
 HIDDEN_TEXT = "(hidden)"
 
-TABLE_ORDER = ("users", "events", "attendance", "loyalty", "audit_log", "settings")
+_MODELS = {
+    m.__tablename__: m
+    for m in (User, Event, Attendance, Loyalty, AuditLog, Setting, PatronContact, PatronPass)
+}
+TABLE_ORDER = (
+    "users",
+    "events",
+    "attendance",
+    "loyalty",
+    "audit_log",
+    "settings",
+    "patron_contacts",
+    "patron_passes",
+)
 TITLES = {
     "users": "Users",
     "events": "Events",
@@ -39,6 +74,8 @@ TITLES = {
     "loyalty": "Loyalty",
     "audit_log": "Audit log",
     "settings": "Settings",
+    "patron_contacts": "Contacts",
+    "patron_passes": "Passes",
 }
 
 

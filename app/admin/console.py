@@ -11,6 +11,9 @@ Read-only and secret-free by construction, not by the text check in `sql_guard` 
   or blob (so one call such as `instr(printf(...))` cannot run for seconds between two checks of
   the progress handler, nor build a gigabyte), and a progress handler for the timeout and Cancel.
 Both stop reading at `max_rows` rows or `max_bytes` of values, whichever comes first.
+Every text value and column name passes through `mask_secrets` as it is read, so a connection
+string or `password=` kept in a table is masked on the screen, in `credopass sql` output and in
+every export of the result alike.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlalchemy import Engine
 from app.admin.console_functions import allowed_functions
 from app.admin.sql_guard import QueryRefused, check_read_only
 from app.errors import Stopped, first_line
+from app.masking import mask_secrets
 from db.console_role import (
     SETTINGS_READABLE_COLUMNS,
     console_role_usable,
@@ -128,7 +132,7 @@ class ReadOnlyConsole:
 
     def _fetch(self, cursor):
         """Stream rows in batches until the row or the memory cap; never fetchall()."""
-        columns = tuple(d[0] for d in cursor.description or ())
+        columns = tuple(mask_secrets(str(d[0])) for d in cursor.description or ())
         rows: list[tuple] = []
         size = 0
         while True:
@@ -139,7 +143,7 @@ class ReadOnlyConsole:
                 size += sum(_size_of(v) for v in row)
                 if len(rows) >= self.max_rows or size > self.max_bytes:
                     return columns, rows, True
-                rows.append(tuple(row))
+                rows.append(tuple(_masked(v) for v in row))
 
     def _run_postgresql(self, statement: str):
         import psycopg
@@ -237,6 +241,11 @@ def _sqlite_authorizer(action, arg1, arg2, _db, _source):
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _SQLITE_FUNCTIONS:
         return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY
+
+
+def _masked(value):
+    # Linear-time masking (app.masking): cheap next to the fetch itself even at the row cap.
+    return mask_secrets(value) if isinstance(value, str) else value
 
 
 def _size_of(value) -> int:

@@ -128,6 +128,8 @@ def apply_edits(session: Session, edits: list[RowEdit], *, station: str) -> Appl
                 errors |= dict.fromkeys(linked, duplicate)
         cells.update({(edit.key, column): message for column, message in errors.items()})
         changes = {c: cleaned[c] for c in edit.changes}
+        if info.name == "patron_contacts" and {"kind", "value"} & set(changes):
+            changes["searchKey"] = cleaned["searchKey"]  # the door's search follows the value
         plans.append((info, edit.key, current, changes))
     if cells or rows:
         raise EditsRejected(cells, rows)

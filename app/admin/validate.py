@@ -20,6 +20,8 @@ from app.admin.catalogue import (
 )
 from app.admin.labels import labels_for
 from app.checkin.validation import clean_email, clean_name, clean_phone
+from app.events.validation import control_message, has_control
+from db.search_index import contact_key
 
 _NAMES = {("users", "firstName"): "First name", ("users", "lastName"): "Last name"}
 
@@ -35,11 +37,29 @@ def check_row(info: TableInfo, values: dict[str, object]) -> tuple[dict, dict[st
             cleaned[name] = _check_value(info.name, column, value)
         except ValueError as error:
             errors[name] = str(error)
+    if info.name == "patron_contacts" and not errors.keys() & {"kind", "value"}:
+        _check_contact(cleaned, errors)
     if info.name == "events" and not errors.keys() & {"startTime", "endTime"}:
         start, end = cleaned.get("startTime"), cleaned.get("endTime")
         if isinstance(start, datetime) and isinstance(end, datetime) and end <= start:
             errors["endTime"] = "The end time must be after the start time."
     return cleaned, errors
+
+
+def _check_contact(cleaned: dict, errors: dict) -> None:
+    """A secondary email or phone follows the rules of a patron's own (the import's and the
+    walk-in's), and its searchKey follows its value, so the door finds the patron by it."""
+    kind = cleaned.get("kind")
+    try:
+        value = clean_email(cleaned["value"]) if kind == "email" else clean_phone(cleaned["value"])
+    except ValueError as error:
+        errors["value"] = str(error)
+        return
+    if not value:
+        errors["value"] = "This value is required."
+        return
+    cleaned["value"] = value
+    cleaned["searchKey"] = contact_key(kind, value)
 
 
 def _check_value(table: str, column, value):
@@ -74,6 +94,10 @@ def _check_value(table: str, column, value):
             raise ValueError("Enter text.")
         if not column.nullable and not value.strip():
             raise ValueError("This value is required.")
+        # Refused, not stripped: PostgreSQL rejects NUL with a database error and SQLite would
+        # store it; a description may span lines, a name or a location may not.
+        if has_control(value, multiline=column.name == "description"):
+            raise ValueError(control_message("value"))
     return value
 
 

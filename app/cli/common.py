@@ -12,12 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platformdirs import user_log_dir
 
+from app.cli.private_log import PrivateRotatingFileHandler
 from app.errors import DatabaseUnavailable, StartupRefused, ValidationError, first_line
 from app.masking import mask_secrets
 
@@ -316,8 +316,10 @@ def configure_logging() -> Path | None:
 
     try:
         make_private_folder(path.parent)
-        path.touch(mode=0o600, exist_ok=True)  # tracebacks may quote personal data
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        # tracebacks may quote personal data: the file and its rotated copies are 0600
+        handler = PrivateRotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
     except OSError:
         return None
     handler.set_name(_HANDLER_NAME)

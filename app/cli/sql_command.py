@@ -3,7 +3,8 @@
 The same `ReadOnlyConsole` as the Admin tab, so the same walls (parse check, read-only role or
 authorizer, length caps), the same timeout and row/memory caps, and the same history file keyed
 by the masked database URL. Exit codes: 0 rows shown, 2 the query was refused, 1 it was stopped
-(timeout) or the database failed.
+(timeout) or the database failed. Values, column names and messages are masked
+(`mask_secrets`) in every output: the screen, --json and the --csv file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from app.admin.console import DEFAULT_TIMEOUT_S, MAX_ROWS, QueryStopped, ReadOnl
 from app.admin.history import QueryHistory
 from app.admin.sql_guard import QueryRefused
 from app.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, print_json
+from app.masking import mask_secrets
 
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
@@ -93,6 +95,7 @@ def _write_csv(path: Path, result) -> None:
 
 
 def _error(args, message: str, code: int) -> int:
+    message = mask_secrets(message)  # a database error may quote the query's text
     if args.json:
         print_json({"outcome": "error", "message": message})
     else:

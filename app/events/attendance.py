@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.events.localtime import format_local, to_local, zone
+from app.no_email import shown_email
 from db.models import Attendance, Event, User
 from db.search_fold import fold
 from db.types import utcnow
@@ -192,7 +193,7 @@ def attendance_csv(rows: list[AttendanceRow], tz: tzinfo | None = None) -> str:
             [
                 _safe_cell(r.first_name),
                 _safe_cell(r.last_name),
-                _safe_cell(r.email),
+                _safe_cell(shown_email(r.email)),  # a placeholder address says "no email"
                 _safe_cell(r.phone or ""),
                 STATE_LABELS[r.state],
                 format_local(r.check_in_time, tz, fmt),

@@ -12,6 +12,7 @@ from app.errors import ValidationError
 from app.events.audit import DEFAULT_ACTOR, Actor, record
 from app.events.queries import EventRow, checked_in_count, get_event_row
 from app.events.validation import MAX_TEXT, EventInput, validate_event
+from app.no_email import NO_EMAIL, is_placeholder_email
 from app.search import search_patrons
 from db.models import Attendance, Event, User
 
@@ -24,6 +25,8 @@ class HostChoice:
 
     @property
     def label(self) -> str:
+        if is_placeholder_email(self.email):  # a child or a household member: "no email"
+            return f"{self.name} ({NO_EMAIL})"
         return f"{self.name} <{self.email}>"
 
 

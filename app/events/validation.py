@@ -12,7 +12,23 @@ from app.errors import ValidationError
 MAX_TEXT = 200
 MAX_DESCRIPTION = 5000
 MAX_CAPACITY = 1_000_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters (NUL, escape, DEL, the C1 range) are refused, not stripped: a name typed with
+# a NUL in it would otherwise be stored as something else than what was typed, without a word.
+# One-line fields take none; the description keeps tabs and line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def control_message(label: str) -> str:
+    return (
+        f"The {label} contains a control character (such as NUL or an escape); "
+        "remove it and type the text again."
+    )
+
+
+def has_control(value: str, *, multiline: bool = False) -> bool:
+    """True when `value` holds a character that is refused in a one-line (or multi-line) field."""
+    return bool((_CONTROL_MULTILINE if multiline else _CONTROL).search(value))
 
 
 @dataclass(frozen=True)
@@ -41,8 +57,10 @@ class CleanEvent:
 
 
 def _text(value: str | None, label: str, errors: dict, field: str, limit: int = MAX_TEXT):
-    cleaned = _CONTROL.sub("", value or "").strip()
-    if not cleaned:
+    cleaned = (value or "").strip()
+    if has_control(cleaned):
+        errors[field] = control_message(label)
+    elif not cleaned:
         errors[field] = f"Give the event a {label}."
     elif len(cleaned) > limit:
         errors[field] = f"Keep the {label} to {limit} characters or fewer (now {len(cleaned)})."
@@ -79,8 +97,10 @@ def validate_event(data: EventInput, *, checked_in: int = 0) -> CleanEvent:
     errors: dict[str, str] = {}
     name = _text(data.name, "name", errors, "name")
     location = _text(data.location, "location", errors, "location")
-    description = _CONTROL.sub("", data.description or "").strip() or None
-    if description and len(description) > MAX_DESCRIPTION:
+    description = (data.description or "").strip() or None
+    if description and has_control(description, multiline=True):
+        errors["description"] = control_message("description")
+    elif description and len(description) > MAX_DESCRIPTION:
         errors["description"] = f"Keep the description to {MAX_DESCRIPTION} characters or fewer."
     for field, value in (("start_time", data.start_time), ("end_time", data.end_time)):
         if value is None:

@@ -13,8 +13,10 @@ from sqlalchemy import Boolean, Select, String, Text, case, cast, func, null, ty
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import NullType
 
+from app.no_email import NO_EMAIL
 from app.transfer.cell_guard import SUSPECT_FIRST, guard
 from app.transfer.filters import column_kind
+from db.models import User
 
 
 def prepare(statement: Executable, dialect: str, fmt: str):
@@ -27,10 +29,21 @@ def prepare(statement: Executable, dialect: str, fmt: str):
     exprs, formatters = [], []
     for i, column in enumerate(columns):
         kind = column_kind(column.type)
-        expr, formatter = _as_text(column, kind, dialect, fmt)
+        expr, formatter = _as_text(_shown_email(column), kind, dialect, fmt)
         exprs.append(type_coerce(expr, NullType()).label(column.key or f"column{i + 1}"))
         formatters.append(formatter)
     return statement.with_only_columns(*exprs), formatters
+
+
+def _shown_email(column):
+    """users.email with a reserved placeholder (a person without an email of their own, see
+    app.no_email) written as "no email", as every screen shows it: the address means nothing
+    outside this database, and the patron import reads "no email" back as no email, matching
+    the person by name and phone instead. Other columns as they are."""
+    if getattr(column, "table", None) is not User.__table__ or column.key != "email":
+        return column
+    # Emails are stored trimmed and lower-cased, so the whole .invalid domain is one LIKE.
+    return case((column.like("%.invalid"), NO_EMAIL), else_=column)
 
 
 def _as_text(column, kind: str, dialect: str, fmt: str):

@@ -68,7 +68,10 @@ def _python_order(rows, view):
 
 def test_catalogue_describes_every_table():
     names = [t.name for t in tables()]
-    assert names == ["users", "events", "attendance", "loyalty", "audit_log", "settings"]
+    assert names == [
+        "users", "events", "attendance", "loyalty", "audit_log", "settings",
+        "patron_contacts", "patron_passes",
+    ]  # fmt: skip
     events = table_info("events")
     assert events.column("hostId").references == "users"
     assert events.column("status").choices[0] == "draft"

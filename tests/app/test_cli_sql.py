@@ -75,3 +75,28 @@ def test_sql_writes_csv_and_keeps_masked_history(cli, tmp_path, database_url_tex
     assert rows[0] == ["email", "f"] and len(rows) == 31
     assert not rows[1][1].startswith("=")  # the Export writer's formula guard
     assert QueryHistory(database_url_text).recent()[0].startswith("SELECT email")
+
+
+SECRET_TEXT = (
+    "notes: postgresql://kiosk:hunter2@db.example/credopass?password=hunter2 PGPASSWORD=hunter2"
+)
+
+
+@pytest.mark.parametrize("output", ["screen", "json", "csv"])
+def test_sql_masks_secrets_in_every_output(cli, session, tmp_path, output):
+    from db.models import Event
+
+    event = session.query(Event).order_by(Event.name).first()
+    event.description = SECRET_TEXT
+    session.commit()
+    query = (
+        "SELECT description, 'password=hunter2' AS \"password=hunter2\" FROM events "
+        "WHERE description LIKE 'notes:%'"
+    )
+    target = tmp_path / "out.csv"
+    extra = {"screen": (), "json": ("--json",), "csv": ("--csv", str(target))}[output]
+    code, out, err = cli(query, *extra)
+    written = target.read_text(encoding="utf-8-sig") if output == "csv" else out
+    assert code == 0, err
+    assert "hunter2" not in written + out + err
+    assert "kiosk:***@db.example" in written and "password=***" in written

@@ -123,3 +123,26 @@ def test_new_database_log_and_history_files_are_private(tmp_path):
     history.add("select 1")
     assert _mode(tmp_path / "private" / "h.json") == 0o600
     assert _mode(tmp_path / "private") == 0o700
+
+
+def test_rotated_log_files_stay_private(tmp_path, monkeypatch):
+    import logging
+    import os
+
+    from app.cli.private_log import PrivateRotatingFileHandler
+
+    path = tmp_path / "credopass.log"
+    path.write_text("left readable by an older version\n")
+    os.chmod(path, 0o644)
+    old_umask = os.umask(0o022)  # the usual umask: what the standard handler would create 0644
+    try:
+        handler = PrivateRotatingFileHandler(path, maxBytes=200, backupCount=2, encoding="utf-8")
+        record = logging.LogRecord("t", logging.WARNING, __file__, 1, "x" * 150, None, None)
+        for _ in range(6):
+            handler.emit(record)
+        handler.close()
+    finally:
+        os.umask(old_umask)
+    files = sorted(tmp_path.glob("credopass.log*"))
+    assert [f.name for f in files] == ["credopass.log", "credopass.log.1", "credopass.log.2"]
+    assert {f.name: _mode(f) for f in files} == {f.name: 0o600 for f in files}

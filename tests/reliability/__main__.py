@@ -1,7 +1,7 @@
 """`python -m tests.reliability [--backend sqlite|postgresql|both] [--quick] [--out FILE]`
 
 Runs the kill -9 loop, the 16-process crowd, server loss and freeze through a TCP proxy, and a
-hypothesis-driven fuzz of the command line and the import; prints each scenario's figures and
+hypothesis-driven fuzz of the command line, the import and the SQL console; prints each scenario's figures and
 writes them all as JSON with the machine's load. Exit 0 when every scenario held, 1 otherwise.
 PostgreSQL cases use CREDOPASS_TEST_DATABASE_URL (a throw-away schema each).
 """
@@ -17,25 +17,27 @@ import time
 import traceback
 from pathlib import Path
 
-from tests.reliability import fuzz, scenarios
+from tests.reliability import console_fuzz, fuzz, scenarios
 
-# (kills, proxy rounds, fuzz examples): --quick keeps the run to a minute or two.
-SIZES = {"quick": (3, 1, 40), "full": (30, 5, 1000)}
+# (kills, proxy rounds, CLI fuzz examples, console attacks): --quick keeps the run to minutes.
+SIZES = {"quick": (3, 1, 40, 40), "full": (30, 5, 1000, 1000)}
 
 
-def run(backends, quick: bool) -> dict:
-    kills, rounds, examples = SIZES["quick" if quick else "full"]
+def run(backends, quick: bool, sizes: tuple | None = None) -> dict:
+    kills, rounds, examples, attacks = sizes or SIZES["quick" if quick else "full"]
     plan = [
         ("kill -9 loop", lambda b: scenarios.kill_loop(b, kills)),
         ("16-process crowd", scenarios.crowd_race),
         ("server loss and freeze", lambda b: scenarios.server_loss(b, rounds)),
         ("fuzz: CLI and import", lambda b: fuzz.fuzz_cli(b, examples)),
+        ("fuzz: SQL console", lambda b: console_fuzz.fuzz_console(b, attacks)),
     ]
     report = {
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "load_before": os.getloadavg(),
         "quick": quick,
+        "sizes": {"kills": kills, "rounds": rounds, "cli_examples": examples, "attacks": attacks},
         "results": {},
     }
     for backend in backends:
@@ -65,9 +67,16 @@ def main(argv=None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--quick", action="store_true", help="small sizes (the test suite's)")
     parser.add_argument("--out", type=Path, default=Path("reliability-results.json"))
+    # A loaded machine may need smaller sizes than "full"; the report records the ones used.
+    for name in ("kills", "rounds", "examples", "attacks"):
+        parser.add_argument(f"--{name}", type=int, metavar="N", help=f"override the {name} count")
     args = parser.parse_args(argv)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
-    report = run(backends, args.quick)
+    sizes = list(SIZES["quick" if args.quick else "full"])
+    for index, name in enumerate(("kills", "rounds", "examples", "attacks")):
+        if getattr(args, name) is not None:
+            sizes[index] = getattr(args, name)
+    report = run(backends, args.quick, tuple(sizes))
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
     failed = [name for name, figures in report["results"].items() if not figures["ok"]]
     print(f"\nWrote {args.out}; {len(failed)} scenario(s) failed: {failed}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability import fuzz, scenarios
+from tests.reliability import console_fuzz, fuzz, scenarios
 
 
 def test_kill_loop_loses_no_confirmed_check_in(backend):
@@ -23,4 +23,9 @@ def test_server_loss_and_freeze_give_errors_not_waits(backend):
 
 def test_fuzzed_cli_calls_end_in_a_message(backend):
     figures = fuzz.fuzz_cli(backend, examples=8)
+    assert figures["ok"], figures
+
+
+def test_fuzzed_console_attacks_change_nothing_and_get_a_message(backend):
+    figures = console_fuzz.fuzz_console(backend, examples=12)
     assert figures["ok"], figures

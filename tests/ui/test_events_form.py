@@ -201,3 +201,18 @@ def test_main_window_shows_the_events_tab(qtbot, engine, database_url):
     finally:
         window.shutdown()
         database.dispose()
+
+
+def test_a_name_with_nul_is_refused_in_the_form_and_nothing_is_saved(qtbot, worker, sessions):
+    dialog = open_form(qtbot, worker)
+    dialog.name.setText("Sunday\x00Service")  # pasted: typing cannot produce a NUL
+    qtbot.keyClicks(dialog.location, "Hall")
+    set_local(dialog.start, 2027, 1, 10, 10, 0)
+    set_local(dialog.end, 2027, 1, 10, 12, 0)
+    pick_host(qtbot, dialog, "grace", "Grace Okafor")
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    qtbot.waitUntil(lambda: dialog.errors["name"].isVisible(), timeout=5000)
+    assert "control character" in dialog.errors["name"].text()
+    assert dialog.isVisible()
+    with sessions() as s:
+        assert s.scalars(select(Event)).all() == []

@@ -27,6 +27,8 @@ from ui.transfer import ExportDialog, ImportDialog
 class AdminTab(QWidget):
     # emitted when the row counts of the table list were refreshed
     counts_refreshed = Signal()
+    # emitted when this station's badge printing settings were saved (the new BadgeConfig)
+    badge_settings_saved = Signal(object)
 
     def __init__(self, worker, engine, database_url, station: str, parent=None):
         super().__init__(parent)
@@ -76,6 +78,12 @@ class AdminTab(QWidget):
         transfer_buttons.addWidget(self.export_button)
         transfer_buttons.addWidget(self.import_button)
         left_layout.addLayout(transfer_buttons)
+        # Issue 13: where this station's badges go; here because this tab is behind the PIN.
+        self.badge_button = QPushButton("Badge printing…")
+        self.badge_button.setToolTip("Print a name badge at each check-in on this station")
+        self.badge_button.clicked.connect(self._on_badge_button_clicked)
+        left_layout.addWidget(self.badge_button)
+        self.badge_dialog = None
         self._station = station
 
         self.browser = TableBrowser(worker, station, engine.dialect.name)
@@ -165,6 +173,14 @@ class AdminTab(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.import_finished.connect(lambda _result: self.refresh_counts())
         dialog.open()
+
+    def _on_badge_button_clicked(self) -> None:
+        from ui.passes.badge_settings import BadgeSettingsDialog  # printing support: lazily
+
+        self.badge_dialog = BadgeSettingsDialog(self)
+        self.badge_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.badge_dialog.config_saved.connect(self.badge_settings_saved)
+        self.badge_dialog.open()
 
     def shutdown(self) -> None:
         self.console.shutdown()

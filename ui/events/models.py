@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.events import AttendanceRow, EventRow
 from app.events.attendance import STATE_LABELS
 from app.events.localtime import format_local
+from app.no_email import shown_email
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 
@@ -118,7 +119,7 @@ class AttendanceModel(_RowsModel):
         if column == 0:
             return row.name
         if column == 1:
-            return row.email
+            return shown_email(row.email)  # a placeholder address reads "no email"
         if column == 2:
             return STATE_LABELS[row.state]
         if column == 3:

@@ -3,9 +3,10 @@ door: the badge is made on the DB worker (a short write: the pickup code and its
 then printed on a thread of its own. A failed or slow printer only shows a small warning with
 *Reprint*; the check-in has already been recorded and stands.
 
-Where badges go is this station's business (QSettings, group "badges"): `enabled`, `printer`
-(a system printer's name; empty: the default printer) or `pdf_folder` (a PDF per badge, used
-when set, or when no printer is configured). The layout is shared (app.passes.badges settings).
+Where badges go is this station's business (the window's settings file, group "badges"):
+`enabled`, `printer` (a system printer's name; empty: the default printer) or `pdf_folder` (a
+PDF per badge, used when set, or when no printer is configured), set in the Admin tab's *Badge
+printing…* dialog (ui.passes.badge_settings). The layout is shared (app.passes.badges settings).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.checkin.outcomes import CheckInResult, Outcome
 from ui.operations import OperationRunner
+from ui.window_geometry import app_settings
 
 if TYPE_CHECKING:
     from app.passes.layout import Page
@@ -39,7 +41,9 @@ class BadgeConfig:
 
     @classmethod
     def load(cls) -> BadgeConfig:
-        settings = QSettings("CredoPass", "CredoPass")
+        # The INI file the window's geometry lives in, its path resolved on every call (Qt's
+        # native user scope is fixed once per process: tests and profiles would share it).
+        settings = app_settings()
         settings.beginGroup(SETTINGS_GROUP)
         enabled = str(settings.value("enabled", "false")).lower() in ("true", "1", "yes")
         return cls(
@@ -47,11 +51,13 @@ class BadgeConfig:
         )
 
     def save(self) -> None:
-        settings = QSettings("CredoPass", "CredoPass")
+        settings = app_settings()
         settings.beginGroup(SETTINGS_GROUP)
         settings.setValue("enabled", "true" if self.enabled else "false")
         settings.setValue("printer", self.printer)
         settings.setValue("pdf_folder", self.pdf_folder)
+        settings.endGroup()
+        settings.sync()
 
 
 def make_badge_page(session, event_id, patron_id, station: str) -> Page:
@@ -75,6 +81,10 @@ class BadgePrinter(QObject):
         self.last_page: Page | None = None
         # Its own thread: a slow printer never holds the door's database lane.
         self._printing = OperationRunner({_LANE: "credopass-print"}, self)
+
+    def set_config(self, config: BadgeConfig) -> None:
+        """New settings from the Admin tab's *Badge printing…*: the next check-in uses them."""
+        self.config = config
 
     def on_result(self, result: CheckInResult) -> None:
         if not self.config.enabled or result.outcome is not Outcome.CHECKED_IN:

@@ -232,3 +232,18 @@ def test_export_dialog_bad_folder(qtbot, worker, tmp_path):
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
     assert "does not exist" in dialog.status_label.text()
+
+
+def test_export_dialog_says_no_email_for_a_placeholder(qtbot, worker, sessions, tmp_path):
+    from app.no_email import NO_EMAIL, new_placeholder_email
+
+    with sessions() as session:
+        session.add(User(email=new_placeholder_email(), first_name="Timmy", last_name="Miller"))
+        session.commit()
+    dialog = ExportDialog(worker, table_statement("users"), name="users", folder=tmp_path)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.export_finished, timeout=10000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    text = (tmp_path / "users.csv").read_text(encoding="utf-8-sig")
+    assert ".invalid" not in text
+    assert [r["email"] for r in csv.DictReader(text.splitlines())] == [NO_EMAIL]
