@@ -3,7 +3,7 @@ copy's bookmark. See migrations/versions/0008_change_log.py for how the log is f
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, Table, Text, func
 
 from db.models import Base
 from db.types import UTCDateTime
@@ -16,6 +16,7 @@ change_log = Table(
     Column("xid", BigInteger, nullable=False),
     Column("table", Text, nullable=False),
     Column("rowId", Text, nullable=False),
+    Column("changedAt", UTCDateTime, nullable=False, server_default=func.now()),
     # A refresh reads the changes of transactions newer than its last snapshot's oldest.
     Index("idx_change_log_xid", "xid"),
 )

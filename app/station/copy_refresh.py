@@ -8,11 +8,13 @@ as the previous refresh left it. Rows stream in keyset pages; nothing holds a wh
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from app.door_window import DEFAULT_MARGIN_MINUTES
 from app.settings import DOOR_CLOSES_MINUTES_AFTER, DOOR_OPENS_MINUTES_BEFORE, KNOWN_SETTINGS
@@ -34,6 +36,13 @@ ID_CHUNK = 5_000  # ids per `= ANY(...)` lookup of changed rows
 PERIOD_BEFORE = timedelta(days=1)  # the copy holds events from yesterday...
 PERIOD_AFTER = timedelta(days=7)  # ...to a week ahead (their door windows, margins included)
 _BULK_CACHE_KIB = 131072
+# The server keeps RETENTION of change log; a copy last refreshed longer than RECOPY_AFTER ago
+# is copied afresh rather than trusted to find everything it missed in the log.
+RETENTION = timedelta(days=14)
+RECOPY_AFTER = timedelta(days=7)
+PRUNE_ROWS = 5_000  # oldest log rows looked at per refresh: each refresh does a little
+
+_log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int | None], None]
 
@@ -169,12 +178,13 @@ class Refresh:
         self.copy.executemany(spec.sqlite_upsert() if upsert else spec.sqlite_insert(), rows)
         self.counts.wrote(spec.name, len(rows))
 
-    def _delete(self, table: str, column: str, values: list[str]) -> None:
+    def _delete(self, table: str, column: str, values: list[str], *, count=True) -> None:
         for start in range(0, len(values), ID_CHUNK):
             chunk = values[start : start + ID_CHUNK]
             marks = ", ".join("?" for _ in chunk)
             self.copy.execute(f'DELETE FROM "{table}" WHERE "{column}" IN ({marks})', chunk)
-            self.counts.deleted += max(self.copy.rowcount, 0)
+            if count:
+                self.counts.deleted += max(self.copy.rowcount, 0)
 
     def _copy_ids(self, table: str) -> set[str]:
         self.copy.execute(f'SELECT id FROM "{table}"')
@@ -244,7 +254,7 @@ class Refresh:
     def _replace_by_patron(self, spec: TableSpec, patrons: list[str]) -> None:
         if not patrons:
             return
-        self._delete(spec.name, "patronId", [_hex(p) for p in patrons])
+        self._delete(spec.name, "patronId", [_hex(p) for p in patrons], count=False)
         for rows in self._rows_by(spec, "patronId", patrons):
             self._insert(spec, rows, upsert=False)
 
@@ -288,17 +298,34 @@ def run(
             else:
                 refresh.incremental(previous)
             refresh.write_state(snapshot, source)
+    _prune(server_engine)
     return refresh.counts, previous is None, time.perf_counter() - started
 
 
 def _previous_snapshot(copy_conn: Connection, source: str) -> str | None:
-    """The snapshot the copy was last brought to, if it came from this same database."""
+    """The snapshot the copy was last brought to, if it came from this same database and
+    recently enough for the change log to still hold everything since."""
     row = copy_conn.exec_driver_sql(
-        "SELECT snapshot, source FROM station_copy_state WHERE id = 1"
+        'SELECT snapshot, source, "syncedAt" FROM station_copy_state WHERE id = 1'
     ).first()
-    if row is None or row[0] is None or row[1] != source:
+    if row is None or row[0] is None or row[1] != source or row[2] is None:
         return None
-    return row[0]
+    synced = datetime.fromisoformat(row[2]).replace(tzinfo=UTC)
+    return row[0] if datetime.now(UTC) - synced < RECOPY_AFTER else None
+
+
+def _prune(server_engine: Engine) -> None:
+    """Forget the oldest change log rows past RETENTION, a few thousand per refresh (found
+    through the key, so a log with nothing to prune costs one short index read)."""
+    try:
+        with server_engine.begin() as connection:
+            connection.exec_driver_sql(
+                "DELETE FROM change_log WHERE seq IN "
+                f"(SELECT seq FROM change_log ORDER BY seq LIMIT {PRUNE_ROWS}) "
+                f"AND \"changedAt\" < now() - interval '{RETENTION.days} days'"
+            )
+    except DBAPIError as exc:  # e.g. a role without DELETE: the refresh itself succeeded
+        _log.warning("could not prune the change log: %s", exc.orig or exc)
 
 
 class _bulk:

@@ -63,6 +63,8 @@ def upgrade() -> None:
         sa.Column("xid", sa.BigInteger, nullable=False),
         sa.Column("table", sa.Text, nullable=False),
         sa.Column("rowId", sa.Text, nullable=False),
+        # When the statement ran: rows older than the retention are pruned by the refreshes.
+        sa.Column("changedAt", UTCDateTime, nullable=False, server_default=sa.func.now()),
     )
     op.create_index("idx_change_log_xid", "change_log", ["xid"])
     op.create_table(

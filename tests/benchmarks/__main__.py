@@ -19,6 +19,7 @@ from tests.benchmarks import (
     bench_masking,
     bench_reports,
     bench_search,
+    bench_station_copy,
     bench_transfer,
     bench_ui,
 )
@@ -36,6 +37,7 @@ SUITE = [
     ("kiosk, Admin tab, app start", "see docs/benchmarks.md", bench_ui),
     ("reports", "<= 1 s each", bench_reports),
     ("secret masking", "1 MB <= 50 ms", bench_masking),
+    ("station copy", "1M first copy <= 2 min; refresh <= 5 s", bench_station_copy),
 ]
 
 

@@ -219,3 +219,25 @@ def test_nothing_changed_means_nothing_written(filled, server, copy):
     with copy.connect() as c:
         assert c.scalar(text("SELECT count(*) FROM attendance")) == 10
     assert Attendance  # imported for the model metadata
+
+
+def test_a_copy_not_refreshed_for_a_week_is_copied_afresh(filled, server, copy):
+    refresh_copy(server, copy)
+    with copy.begin() as c:
+        c.exec_driver_sql(
+            "UPDATE station_copy_state SET \"syncedAt\" = '2020-01-01 00:00:00.000000'"
+        )
+    assert refresh_copy(server, copy).first
+    assert_same(server, copy)
+
+
+def test_refreshes_prune_the_change_log_past_its_retention(filled, server, copy):
+    with server.begin() as c:
+        c.exec_driver_sql(
+            "UPDATE change_log SET \"changedAt\" = now() - interval '20 days' "
+            "WHERE seq IN (SELECT seq FROM change_log ORDER BY seq LIMIT 5)"
+        )
+        total = c.exec_driver_sql("SELECT count(*) FROM change_log").scalar()
+    refresh_copy(server, copy)
+    with server.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM change_log").scalar() == total - 5
