@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.door_window import DEFAULT_MARGIN_MINUTES
 from app.settings import DOOR_CLOSES_MINUTES_AFTER, DOOR_OPENS_MINUTES_BEFORE, KNOWN_SETTINGS
+from app.station.copy_bulk import bulk_first_copy, prefetched
 from app.station.copy_tables import (
     BY_PATRON,
     COPIED,
@@ -29,13 +30,11 @@ from app.station.copy_tables import (
     order_for_upsert,
 )
 from db.engine import mask_url
-from db.search_index import bulk_new_patrons
 
 PAGE_ROWS = 20_000  # rows per keyset page and per executemany
 ID_CHUNK = 5_000  # ids per `= ANY(...)` lookup of changed rows
 PERIOD_BEFORE = timedelta(days=1)  # the copy holds events from yesterday...
 PERIOD_AFTER = timedelta(days=7)  # ...to a week ahead (their door windows, margins included)
-_BULK_CACHE_KIB = 131072
 # The server keeps RETENTION of change log; a copy last refreshed longer than RECOPY_AFTER ago
 # is copied afresh rather than trusted to find everything it missed in the log.
 RETENTION = timedelta(days=14)
@@ -208,7 +207,8 @@ class Refresh:
         self.total = sum(self._count(spec) for spec in COPIED)
         self.progress(0, self.total)
         for spec in COPIED:
-            for rows in self._pages(spec):
+            # The server reads the next page while SQLite writes this one.
+            for rows in prefetched(self._pages(spec)):
                 self._insert(spec, rows, upsert=False)
                 self._advance(len(rows))
 
@@ -293,7 +293,7 @@ def run(
             snapshot = refresh.snapshot()
             previous = _previous_snapshot(copy_conn, source)
             if previous is None:
-                with _bulk(copy_conn):
+                with bulk_first_copy(copy_conn):
                     refresh.first_copy()
             else:
                 refresh.incremental(previous)
@@ -326,19 +326,3 @@ def _prune(server_engine: Engine) -> None:
             )
     except DBAPIError as exc:  # e.g. a role without DELETE: the refresh itself succeeded
         _log.warning("could not prune the change log: %s", exc.orig or exc)
-
-
-class _bulk:
-    """During a first copy: a large page cache, and the copy's own search trigger set aside
-    (the server's search rows are copied as they are)."""
-
-    def __init__(self, connection: Connection):
-        self.connection = connection
-        self.inner = bulk_new_patrons(connection)
-
-    def __enter__(self):
-        self.inner.__enter__()
-        self.connection.exec_driver_sql(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
-
-    def __exit__(self, *exc):
-        return self.inner.__exit__(*exc)
