@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 
 from tests.benchmarks import (
+    bench_change_log,
     bench_checkin,
     bench_generate,
     bench_masking,
@@ -38,6 +39,7 @@ SUITE = [
     ("reports", "<= 1 s each", bench_reports),
     ("secret masking", "1 MB <= 50 ms", bench_masking),
     ("station copy", "1M first copy <= 2 min; refresh <= 5 s", bench_station_copy),
+    ("change log on a check-in", "reference", bench_change_log),
 ]
 
 
