@@ -75,3 +75,19 @@ def test_an_unreachable_server_is_exit_1(capsys, server):  # noqa: F811
 def test_a_bad_station_name_is_exit_2(capsys, name):
     code, said = run(capsys, "station", "forget", "--station", name, "--yes")
     assert code == 2 and "station" in said["message"]
+
+
+def test_refresh_and_forget_join_a_station_group_registered_before_them():
+    """`station status|sync|conflicts` come from another module; whichever registers first
+    makes the group, the other adds its commands to it."""
+    import argparse
+
+    from app.cli import station_copy_commands
+
+    parser = argparse.ArgumentParser()
+    subparsers = parser.add_subparsers(dest="command")
+    group = subparsers.add_parser("station")
+    group.add_subparsers(dest="station_command").add_parser("status")
+    station_copy_commands.register(subparsers, argparse.ArgumentParser(add_help=False))
+    assert parser.parse_args(["station", "status"]).station_command == "status"
+    assert parser.parse_args(["station", "forget", "--yes"]).yes is True
