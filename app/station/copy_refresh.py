@@ -230,7 +230,8 @@ class Refresh:
             if spec.scope == WINDOW_ATTENDANCE and entering:
                 self._apply(spec, "eventId", sorted(entering), count_missing=False)
             self._advance(len(ids))
-        self._advance(len(entering) + len(leaving))
+        self.done = self.total  # the search tables' marks are counted in, not advanced
+        self.progress(self.done, self.total)
 
     def _apply(self, spec: TableSpec, column: str, values: list[str], *, count_missing=True):
         """Write the rows in scope whose `column` is in `values`; delete the others (by key)."""

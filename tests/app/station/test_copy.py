@@ -137,8 +137,9 @@ def test_incremental_sees_inserts_updates_deletes(filled, server, copy):
         admit(session, today, newcomer)
         add_contact(session, newcomer, "second@example.com")
         session.get(Setting, "door_opens_minutes_before").value = "60"
-    summary = refresh_copy(server, copy)
-    assert not summary.first
+    seen = []
+    summary = refresh_copy(server, copy, progress=lambda done, total: seen.append((done, total)))
+    assert not summary.first and seen[-1][0] == seen[-1][1] > 0
     assert summary.patrons == 2 and summary.deleted >= 1
     assert_same(server, copy)
 
