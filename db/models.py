@@ -310,5 +310,7 @@ class PatronPass(Base):
 
 
 # The patron search tables and the hook that keeps them current belong to every session that
-# writes users, so they load with the models (imported last: they build on User).
+# writes users, so they load with the models (imported last: they build on User); so do the
+# station copies' change log and bookmark tables (migration 0008).
+import db.change_log  # noqa: E402, F401
 import db.search_index  # noqa: E402, F401

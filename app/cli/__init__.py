@@ -46,6 +46,7 @@ COMMAND_MODULES = [
     "report_commands",
     "pass_commands",
     "badge_command",
+    "station_copy_commands",
 ]
 
 # Opens the window: (database_url, kiosk=, station=) -> exit code. Lent by ui.launcher.

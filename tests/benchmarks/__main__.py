@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 
 from tests.benchmarks import (
+    bench_change_log,
     bench_checkin,
     bench_door_lane,
     bench_generate,
@@ -21,6 +22,7 @@ from tests.benchmarks import (
     bench_reports,
     bench_search,
     bench_startup,
+    bench_station_copy,
     bench_transfer,
     bench_ui,
 )
@@ -40,6 +42,8 @@ SUITE = [
     ("door during an Admin export", "p99 <= 100 ms", bench_door_lane),
     ("reports", "<= 1 s each", bench_reports),
     ("secret masking", "1 MB <= 50 ms", bench_masking),
+    ("station copy", "1M first copy <= 2 min; refresh <= 5 s", bench_station_copy),
+    ("change log on a check-in", "reference", bench_change_log),
 ]
 
 
