@@ -317,3 +317,4 @@ class PatronPass(Base):
 # The patron search tables and the hook that keeps them current belong to every session that
 # writes users, so they load with the models (imported last: they build on User).
 import db.search_index  # noqa: E402, F401
+import db.station_models  # noqa: E402, F401

@@ -22,6 +22,7 @@ from app.cli import (
     pass_commands,
     report_commands,
     sql_command,
+    station_commands,
     transfer_commands,
 )
 from app.cli.common import (
@@ -48,6 +49,7 @@ COMMAND_MODULES = [
     report_commands,
     pass_commands,
     badge_command,
+    station_commands,
 ]
 
 

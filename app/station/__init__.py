@@ -1,0 +1,1 @@
+"""Station copy, offline door actions and sync with the shared database."""
