@@ -112,13 +112,13 @@ def apply_queued(session: Session, queued: Queued, ids: dict[str, str]) -> dict:
     action = queued.action
     if action.code in ids:
         action = replace(action, code=ids[action.code])
-    before = _before(session, action)
+    event = _event_of(session, action)
     session.info[DOOR_POLICY] = DoorPolicy(forced=True)
     try:
         result = perform(session, action, queued.scanned_at)
     finally:
         session.info.pop(DOOR_POLICY, None)
-    found = judge(session, queued, action, before, result)
+    found = judge(session, queued, action, event, result)
     for conflict in found:
         report.record(session, conflict)
     session.add(receipt(queued.nonce, queued.station, action.method, queued.scanned_at, result))
@@ -128,41 +128,37 @@ def apply_queued(session: Session, queued: Queued, ids: dict[str, str]) -> dict:
     return outcome
 
 
-@dataclass(frozen=True)
-class _Before:
-    event: Event | None
-    check_in_time: object = None
-    admitted_at: str | None = None  # station of the check-in the server holds
-
-
-def _before(session: Session, action) -> _Before:
+def _event_of(session: Session, action) -> Event | None:
+    """The event as the server holds it (its status and capacity do not change by an action,
+    so reading it first costs one primary-key lookup)."""
     from app.event_lookup import parse_uuid  # noqa: PLC0415
 
     event_id = parse_uuid(action.event)
-    event = session.get(Event, event_id) if event_id is not None else None
-    patron_id = parse_uuid(action.code or action.patron_id or "")
-    if event is None or patron_id is None:
-        return _Before(event)
-    row = session.execute(
-        select(Attendance.check_in_time, Attendance.attended).where(
-            Attendance.event_id == event.id, Attendance.patron_id == patron_id
+    return session.get(Event, event_id) if event_id is not None else None
+
+
+def _admitted_before(session: Session, event_id, patron_id) -> tuple:
+    """(check-in time, station) of the admission the server kept; read after the action: a
+    refused or re-entering check-in leaves the first check-in time as it was."""
+    time = session.scalar(
+        select(Attendance.check_in_time).where(
+            Attendance.event_id == event_id, Attendance.patron_id == patron_id
         )
-    ).first()
+    )
     entry = audit.latest(
         session,
-        event_id=event.id,
+        event_id=event_id,
         patron_id=patron_id,
         action="check_in",
         outcomes=(Outcome.CHECKED_IN,),
     )
-    time = row.check_in_time if row is not None and row.attended else None
-    return _Before(event, time, entry.station if entry is not None else None)
+    return time, entry.station if entry is not None else None
 
 
-def judge(session: Session, queued: Queued, action, before: _Before, result: CheckInResult):
+def judge(session: Session, queued: Queued, action, event, result: CheckInResult):
     """The conflicts this upload produced (already resolved: the returned records say how)."""
     found = []
-    base = report.Conflict.about(queued, result, before.event)
+    base = report.Conflict.about(queued, result, event)
     admitting = action.method in (CHECK_IN, WALK_IN) and queued.outcome in (
         Outcome.CHECKED_IN.value,
         Outcome.RE_ENTERED.value,
@@ -172,15 +168,13 @@ def judge(session: Session, queued: Queued, action, before: _Before, result: Che
         return [base.kind_("event_deleted", report.event_deleted(queued))]
     if outcome is Outcome.NOT_FOUND:
         return [base.kind_("patron_deleted", report.patron_deleted(queued))]
-    event = before.event
     admitted_twice = (
         admitting
         and outcome in (Outcome.ALREADY_CHECKED_IN, Outcome.RE_ENTERED)
         and queued.outcome == Outcome.CHECKED_IN.value
-        and before.check_in_time is not None
     )
     if admitted_twice:
-        found.append(_double_admission(session, queued, base, before, result))
+        found.append(_double_admission(session, queued, base, result))
     admitted_now = admitting and outcome is Outcome.CHECKED_IN and event is not None
     if admitted_now and event.status in ("cancelled", "completed"):
         found.append(base.kind_("event_closed", report.event_closed(queued, event)))
@@ -197,10 +191,11 @@ def judge(session: Session, queued: Queued, action, before: _Before, result: Che
     return found
 
 
-def _double_admission(session, queued: Queued, base, before: _Before, result):
+def _double_admission(session, queued: Queued, base, result):
     """Admitted at two stations: the earliest check-in time is kept, the other recorded."""
-    other_time = before.check_in_time
-    other = before.admitted_at or "another station"
+    other_time, other = _admitted_before(session, result.event.id, result.patron.id)
+    other = other or "another station"
+    other_time = other_time or queued.scanned_at
     if queued.scanned_at < other_time:
         session.execute(
             update(Attendance)

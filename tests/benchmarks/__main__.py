@@ -17,6 +17,7 @@ from tests.benchmarks import (
     bench_checkin,
     bench_generate,
     bench_masking,
+    bench_offline,
     bench_reports,
     bench_search,
     bench_transfer,
@@ -36,6 +37,7 @@ SUITE = [
     ("kiosk, Admin tab, app start", "see docs/benchmarks.md", bench_ui),
     ("reports", "<= 1 s each", bench_reports),
     ("secret masking", "1 MB <= 50 ms", bench_masking),
+    ("offline door", "p99 <= 10 ms, sync 5,000 <= 15 s, switch <= 3.5 s", bench_offline),
 ]
 
 
