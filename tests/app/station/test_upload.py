@@ -170,3 +170,18 @@ def test_a_sync_run_again_acknowledges_what_the_server_has(engine, sessions):
     assert (summary.upload.uploaded, summary.upload.acknowledged) == (0, 1)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+def test_a_station_share_of_the_places_bounds_its_offline_admissions(engine, sessions):
+    from app import settings
+
+    event, people = open_event(sessions, capacity=5, patrons=5)
+    with sessions() as session:
+        settings.set_setting(session, settings.OFFLINE_CAPACITY_SHARE, 50)
+        row = Attendance(event_id=uuid.UUID(event), patron_id=uuid.UUID(people[0]))
+        row.attended, row.check_in_time = True, utcnow()
+        session.add(row)
+        session.commit()
+    sync(engine, "s1")  # one inside at the last sync: 4 places left, s1 may fill half
+    run = [check_in_offline("s1", event, p).outcome for p in people[1:]]
+    assert run == [Outcome.CHECKED_IN, Outcome.CHECKED_IN, Outcome.EVENT_FULL, Outcome.EVENT_FULL]
