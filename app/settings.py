@@ -29,6 +29,7 @@ UNDO_WINDOW_SECONDS = "undo_window_seconds"
 POINTS_EXPIRY_DAYS = "points_expiry_days"
 DOOR_OPENS_MINUTES_BEFORE = "door_opens_minutes_before"
 DOOR_CLOSES_MINUTES_AFTER = "door_closes_minutes_after"
+OFFLINE_CAPACITY_SHARE = "offline_capacity_share_percent"
 
 _NEVER = "none"
 _TABLE = Setting.__table__
@@ -45,6 +46,12 @@ def _parse_int(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _parse_optional_percent(text: str) -> int | None:
+    if text.strip().lower() == _NEVER:
+        return None
+    return _parse_int(1, 100)(text)
 
 
 def _parse_optional_days(text: str) -> int | None:
@@ -97,6 +104,13 @@ KNOWN_SETTINGS: dict[str, SettingSpec] = {
             120,
             _parse_int(0, 10_080),
             "minutes after an event's end when its door closes",
+        ),
+        SettingSpec(
+            OFFLINE_CAPACITY_SHARE,
+            None,
+            _parse_optional_percent,
+            "per cent of an event's remaining places one station may fill while offline "
+            "('none' = no share: the station's copy alone decides)",
         ),
     )
 }

@@ -314,3 +314,4 @@ class PatronPass(Base):
 # station copies' change log and bookmark tables (migration 0008).
 import db.change_log  # noqa: E402, F401
 import db.search_index  # noqa: E402, F401
+import db.station_models  # noqa: E402, F401

@@ -28,9 +28,23 @@ from app.uuid_text import parse_uuid
 from db.models import Attendance, Event, User
 from db.types import new_id, utcnow
 
-__all__ = ["OPEN_STATUSES", "Door", "DoorEvent", "admit"]
+__all__ = ["DOOR_POLICY", "OPEN_STATUSES", "Door", "DoorEvent", "DoorPolicy", "admit"]
 
 ACTION_CHECK_IN = "check_in"
+# session.info key: how the offline door (app.station) bends the rules for one unit of work,
+# without a parameter on every use case. See DoorPolicy.
+DOOR_POLICY = "credopass_door_policy"
+
+
+class DoorPolicy(NamedTuple):
+    """`forced`: an offline admission being uploaded is a fact, not a request: neither the door
+    window nor the capacity refuses it (the upload reports the disagreement instead).
+    `capacity`: the capacity the door applies instead of the event's (a station copy's share of
+    the remaining places while offline); called with (session, event), None = the event's."""
+
+    forced: bool = False
+    capacity: object = None
+
 
 _EVENTS = Event.__table__
 _ATTENDANCE = Attendance.__table__
@@ -169,10 +183,11 @@ def admit(
         extra["previousCheckOutTime"] = row.check_out_time.isoformat()
         row = _update_attendance(session, row._replace(check_out_time=None))
         return done(Outcome.RE_ENTERED, f"Welcome back, {patron.first_name}!")
-    if event.capacity is not None:
+    capacity = door.capacity_of(event)
+    if capacity is not None:
         attended = count_attended(session, event.id)
-        if attended >= event.capacity:
-            return done(Outcome.EVENT_FULL, f"{event.name} is full: {attended} of {event.capacity}")
+        if attended >= capacity:
+            return done(Outcome.EVENT_FULL, f"{event.name} is full: {attended} of {capacity}")
     # What undo needs to put back: no row at all (a walk-in), or the registration as it was.
     if row is None:
         extra["previous"] = None
@@ -212,10 +227,21 @@ class Door:
         # action the window would have refused says `"late": true`.
         self.late = late
         self._late_used = False
+        self.policy = session.info.get(DOOR_POLICY) or DoorPolicy()
+
+    def capacity_of(self, event: DoorEvent) -> int | None:
+        """The capacity this action must respect (None: no limit)."""
+        if self.policy.forced:
+            return None
+        if self.policy.capacity is not None:
+            return self.policy.capacity(self.session, event)
+        return event.capacity
 
     def shut_message(self, event: DoorEvent) -> str | None:
         """Why this action may not happen at `event` now (outside its door window)."""
         shut = event.shut_message(self.now)
+        if shut is not None and self.policy.forced:
+            return None
         if shut is None or not self.late:
             return shut
         if event.status == "cancelled":

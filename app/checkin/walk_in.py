@@ -27,6 +27,7 @@ from app.checkin.door import (
 from app.checkin.outcomes import CheckInResult, Outcome
 from app.checkin.validation import validate_walk_in
 from db.models import User
+from db.types import new_id
 
 
 def walk_in(
@@ -39,7 +40,10 @@ def walk_in(
     *,
     station: str,
     now: datetime | None = None,
+    patron_id: uuid.UUID | None = None,
 ) -> CheckInResult:
+    """`patron_id`: the id a new patron gets (an offline walk-in keeps the one its station
+    gave it, so the station's later actions on that patron still find them)."""
     form = validate_walk_in(first_name, last_name, email, phone)
     door = Door(session, station, "walk_in", now, ACTION_CHECK_IN)
     event = door.lock_event(event_id)
@@ -53,7 +57,7 @@ def walk_in(
     refusal = _refusal_before_creating(session, door, event)
     if refusal is not None:
         return door.refuse_unidentified(event, *refusal, form.email)
-    patron, created = _create_or_reuse(session, form)
+    patron, created = _create_or_reuse(session, form, patron_id)
     result = admit(
         door,
         event,
@@ -73,17 +77,19 @@ def _refusal_before_creating(session: Session, door, event) -> tuple[Outcome, st
     if shut is not None:
         return Outcome.EVENT_NOT_OPEN, shut
     if event.capacity is not None:
+        capacity = door.capacity_of(event)
         attended = count_attended(session, event.id)
-        if attended >= event.capacity:
-            return Outcome.EVENT_FULL, f"{event.name} is full: {attended} of {event.capacity}"
+        if capacity is not None and attended >= capacity:
+            return Outcome.EVENT_FULL, f"{event.name} is full: {attended} of {capacity}"
     return None
 
 
-def _create_or_reuse(session: Session, form) -> tuple[User, bool]:
+def _create_or_reuse(session: Session, form, patron_id=None) -> tuple[User, bool]:
     """Insert the patron; if another kiosk inserted the same email a moment ago, use theirs."""
     try:
         with session.begin_nested():
             patron = User(
+                id=patron_id or new_id(),
                 email=form.email,
                 first_name=form.first_name,
                 last_name=form.last_name,

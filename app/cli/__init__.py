@@ -46,6 +46,7 @@ COMMAND_MODULES = [
     "report_commands",
     "pass_commands",
     "badge_command",
+    "station_commands",
     "station_copy_commands",
 ]
 

@@ -15,22 +15,24 @@ import argparse
 import sys
 
 from app import audit, loyalty
-from app.checkin import actions as checkin
-from app.checkin.event_lookup import resolve_door_event
 from app.checkin.identify import identify, loggable_code
 from app.checkin.outcomes import CheckInResult, Outcome, PatronStatus
 from app.checkin.validation import parse_whole_number
-from app.checkin.walk_in import walk_in
 from app.cli.arguments import filter_text
 from app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
 from app.masking import display_name
 from app.no_email import shown_email
 from app.search import MIN_QUERY_LENGTH, search_patrons
-from db.engine import door_options
+from app.station import actions
+from app.station.actions import DoorAction
 from db.session import run_in_transaction
 
 DEFAULT_STATION = "cli"
 _EVENT_HELP = "event id, or its name (the one open at the door now when several share it)"
+_STATION_HELP = (
+    "this station's name: the audit log's station (default 'cli') and the station copy used "
+    "when the server does not answer (default: the computer's name)"
+)
 _LATE_HELP = (
     "supervisor: record it although the event's door is not open (after it closed); audited as late"
 )
@@ -40,21 +42,19 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     door = argparse.ArgumentParser(add_help=False)
     door.add_argument("event", metavar="EVENT", help=_EVENT_HELP)
     door.add_argument("code", metavar="CODE", help="the patron's pass code (id) or email")
-    door.add_argument(
-        "--station", default=DEFAULT_STATION, metavar="NAME", help="where this happens (log)"
-    )
+    door.add_argument("--station", default=None, metavar="NAME", help=_STATION_HELP)
     door.add_argument("--json", action="store_true", help="print one JSON object")
 
-    actions = (
-        ("checkin", "check a patron in to an event", checkin.check_in, True),
-        ("checkout", "check a patron out of an event", checkin.check_out, True),
-        ("register", "register (RSVP) a patron for an event", checkin.register, False),
+    door_actions = (
+        ("checkin", "check a patron in to an event", actions.CHECK_IN, True),
+        ("checkout", "check a patron out of an event", actions.CHECK_OUT, True),
+        ("register", "register (RSVP) a patron for an event", actions.REGISTER, False),
     )
-    for name, help_text, use_case, may_be_late in actions:
+    for name, help_text, method, may_be_late in door_actions:
         p = subparsers.add_parser(name, help=help_text, parents=[common, door])
         if may_be_late:
             p.add_argument("--late", action="store_true", help=_LATE_HELP)
-        p.set_defaults(handler=_door_handler(use_case), late=False)
+        p.set_defaults(handler=_door_handler(method), late=False)
 
     p = subparsers.add_parser(
         "undo", help="undo the latest check-in of a patron", parents=[common, door]
@@ -75,7 +75,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--last-name", required=True, metavar="NAME")
     p.add_argument("--email", required=True, metavar="EMAIL")
     p.add_argument("--phone", metavar="PHONE", help="optional; 7 to 15 digits")
-    p.add_argument("--station", default=DEFAULT_STATION, metavar="NAME")
+    p.add_argument("--station", default=None, metavar="NAME", help=_STATION_HELP)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=cmd_walk_in)
 
@@ -105,71 +105,58 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_patron_redeem)
 
 
-def _door_handler(use_case):
+def _door_handler(method: str):
     def handler(args, context) -> int:
-        def action(session):
-            event = _door_event(session, args)
-            late = {"late": True} if args.late else {}
-            return use_case(
-                session, event.id, args.code, station=args.station, method="cli", **late
-            )
-
-        return _report(args, _door(context, action))
+        return _routed(args, context, _action(args, method, code=args.code, late=args.late))
 
     return handler
 
 
-def _door_event(session, args):
-    """The event EVENT means at the door now; says which on stderr when several share the name
-    (stderr, so that --json still prints exactly one object on stdout)."""
-    choice = resolve_door_event(session, args.event, late=getattr(args, "late", False))
-    if choice.note:
-        print(choice.note, file=sys.stderr)
-    return choice.event
+def _action(args, method: str, **fields) -> DoorAction:
+    return DoorAction(
+        method=method,
+        event=args.event,
+        station=args.station or DEFAULT_STATION,
+        source="walk_in" if method == actions.WALK_IN else "cli",
+        **fields,
+    )
 
 
 def cmd_undo(args, context) -> int:
-    def action(session):
-        event = _door_event(session, args)
-        return checkin.undo_check_in(
-            session,
-            event.id,
-            args.code,
-            station=args.station,
-            supervisor=args.supervisor or args.late,
-            method="cli",
-            late=args.late,
-        )
-
-    return _report(args, _door(context, action))
+    action = _action(args, actions.UNDO, code=args.code, supervisor=args.supervisor, late=args.late)
+    return _routed(args, context, action)
 
 
 def cmd_walk_in(args, context) -> int:
-    def action(session):
-        event = _door_event(session, args)
-        return walk_in(
-            session,
-            event.id,
-            args.first_name,
-            args.last_name,
-            args.email,
-            args.phone,
-            station=args.station,
-        )
-
-    return _report(args, _door(context, action))
+    action = _action(
+        args,
+        actions.WALK_IN,
+        first_name=args.first_name,
+        last_name=args.last_name,
+        email=args.email,
+        phone=args.phone,
+    )
+    return _routed(args, context, action)
 
 
-def _door(context, action) -> CheckInResult:
-    """A door action: one unit of work whose statements are cut after the door deadline."""
-    return run_in_transaction(context.database().sessions, action, options=door_options())
+def _routed(args, context, action: DoorAction) -> int:
+    """A door action on the server within the door deadline, else on this station's copy
+    (issue 11): the same outcomes and exit codes, `"queued": true` when it waits to sync."""
+    from app.station.copy import default_station, validate_station  # noqa: PLC0415
+    from app.station.router import route_door_action  # noqa: PLC0415
 
-
-def _report(args, result: CheckInResult) -> int:
+    station = validate_station(args.station) if args.station else default_station()
+    routed = route_door_action(
+        context.database, action, station=station, note=lambda text: print(text, file=sys.stderr)
+    )
+    result = routed.result
     if args.json:
-        print_json(result.to_json())
+        print_json(routed.to_json())
     else:
-        print(_one_line(result))
+        line = _one_line(result)
+        if routed.queued:
+            line += f" (offline: saved on station {station}, will sync when the server answers)"
+        print(line)
     return EXIT_REFUSED if result.outcome.is_refusal else EXIT_OK
 
 

@@ -19,6 +19,7 @@ from tests.benchmarks import (
     bench_door_lane,
     bench_generate,
     bench_masking,
+    bench_offline,
     bench_reports,
     bench_search,
     bench_startup,
@@ -44,6 +45,7 @@ SUITE = [
     ("secret masking", "1 MB <= 50 ms", bench_masking),
     ("station copy", "1M first copy <= 2 min; refresh <= 5 s", bench_station_copy),
     ("change log on a check-in", "reference", bench_change_log),
+    ("offline door", "p99 <= 10 ms, sync 5,000 <= 15 s, switch <= 3.5 s", bench_offline),
 ]
 
 
