@@ -13,11 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import Stopped, ValidationError
-from app.masking import mask_secrets
+from app.errors import Stopped, ValidationError, describe_error, is_connection_lost
 from app.unit_of_work import run_unit
 from ui.operations import Callback, Lane, Operation, OperationRunner, Policy
 
@@ -84,7 +82,7 @@ class DbWorker(OperationRunner):
             if not self._online:
                 self._online = True
                 self.connection_restored.emit()
-        elif is_connection_error(error):
+        elif is_connection_lost(error):
             self._online = False
             self.connection_lost.emit(describe_error(error))
         elif isinstance(error, (ValidationError, Stopped)):
@@ -93,23 +91,3 @@ class DbWorker(OperationRunner):
         else:
             log.error("database job failed", exc_info=error)
 
-
-def is_connection_error(error: BaseException | None) -> bool:
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return True
-    if isinstance(error, OperationalError):
-        text = str(error.orig).lower()
-        return any(
-            word in text
-            for word in ("connection", "could not connect", "server closed", "timeout", "terminat")
-        )
-    return False
-
-
-def describe_error(error: BaseException | None) -> str:
-    """One line a person can read; never a traceback, never a password (drivers omit it)."""
-    if error is None:
-        return "unknown error"
-    orig = getattr(error, "orig", None) or error
-    text = mask_secrets(str(orig)).strip()
-    return text.splitlines()[0] if text else type(orig).__name__

@@ -62,7 +62,7 @@ def test_log_file_masks_query_string_passwords():
 
 
 def test_gui_error_lines_are_masked():
-    from ui.worker import describe_error
+    from app.errors import describe_error
 
     error = OperationalError("connect", {}, Exception(f"bad dsn host=h password={SECRET}"))
     assert describe_error(error) == "bad dsn host=h password=***"

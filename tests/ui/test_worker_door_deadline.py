@@ -7,11 +7,12 @@ import pytest
 from PySide6.QtCore import QObject
 from sqlalchemy import text
 
+from app.errors import is_connection_lost
 from db.engine import DOOR_DEADLINE_S, create_app_engine
 from db.session import make_session_factory
 from tests.reliability.proxy import TcpProxy
 from ui.operations import Lane
-from ui.worker import DbWorker, is_connection_error
+from ui.worker import DbWorker
 
 # The door deadline, plus the pool's liveness check and a fresh connection attempt, plus slack
 # for a loaded machine; well under the 20 s a frozen server used to cost.
@@ -46,5 +47,5 @@ def test_door_operation_on_a_frozen_server_fails_as_connection_lost(qtbot, froze
         worker.run(owner, lambda s: s.scalar(text("SELECT 2")), answers.append, failures.append)
     assert answers == []
     (error,) = failures
-    assert is_connection_error(error)
+    assert is_connection_lost(error)
     assert lost.args[0]  # a reason a person can read

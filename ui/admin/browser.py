@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.admin.view import View, default_view
-from app.errors import ValidationError
+from app.errors import ValidationError, describe_error
 from ui.admin.browser_editing import BrowserEditing
 from ui.admin.browser_navigation import BrowserNavigation
 from ui.admin.editors import CellDelegate
@@ -28,7 +28,6 @@ from ui.admin.filter_bar import FilterBar, describe_filter
 from ui.admin.grid import LazyGrid
 from ui.admin.sources import TableSource
 from ui.admin.table_model import AdminTableModel
-from ui.worker import describe_error
 
 
 class TableBrowser(BrowserNavigation, BrowserEditing, QWidget):

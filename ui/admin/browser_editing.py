@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 from app.admin.cascade import cascade_preview
 from app.admin.edits import EditsRejected, apply_edits, delete_rows, duplicate_values
 from app.admin.view import EQUALS, Filter, View
+from app.errors import describe_error
 from ui.admin.grid import LazyGrid
 from ui.admin.row_form import RowForm
 from ui.admin.table_model import AdminTableModel
 from ui.operations import Policy
-from ui.worker import describe_error
 
 # Type checkers see the mixin as the widget it is mixed into; at run time it is a plain class.
 _Widget = QWidget if TYPE_CHECKING else object

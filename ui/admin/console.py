@@ -20,11 +20,12 @@ from app.admin.catalogue import TEXT, ColumnInfo
 from app.admin.console import DEFAULT_TIMEOUT_S, QueryStopped, ReadOnlyConsole
 from app.admin.history import QueryHistory
 from app.admin.sql_guard import QueryRefused
+from app.errors import describe_error
 from ui.admin.grid import LazyGrid
 from ui.admin.lazy_model import LazyTableModel
 from ui.admin.sources import MemorySource
 from ui.operations import Lane, Policy
-from ui.worker import DbWorker, describe_error
+from ui.worker import DbWorker
 
 
 class SqlConsole(QWidget):

@@ -61,7 +61,7 @@ class _ModelListener(CacheListener):
         self.model.count_settled.emit(rows)
 
     def load_failed(self, error: BaseException) -> None:
-        from ui.worker import describe_error
+        from app.errors import describe_error
 
         self.model.load_failed.emit(describe_error(error))
 

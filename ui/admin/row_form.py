@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 
 from app.admin.catalogue import BOOLEAN, DATETIME, ENUM, INTEGER, TEXT, TableInfo
 from app.admin.edits import EditsRejected, insert_row
-from app.errors import ValidationError
+from app.errors import ValidationError, describe_error
 from ui.admin.editors import ReferencePicker, from_qdatetime, to_qdatetime
 from ui.operations import Policy
-from ui.worker import describe_error
 
 
 class RowForm(QDialog):

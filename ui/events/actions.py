@@ -9,6 +9,7 @@ from datetime import tzinfo
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.errors import describe_error
 from app.events import (
     Actor,
     EventRow,
@@ -21,7 +22,7 @@ from app.events import (
 )
 from ui.events.form_dialog import EventFormDialog
 from ui.events.small_dialogs import CancelDialog, RepeatDialog
-from ui.worker import DbWorker, describe_error
+from ui.worker import DbWorker
 
 
 class EventActions(QObject):

@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.checkin import actions as checkin
+from app.errors import describe_error
 from app.events import Actor, AttendanceList, attendance_csv, attendance_list
 from app.events.attendance import INSIDE, LEFT, REGISTERED
 from app.events.localtime import zone
 from ui.events.host_picker import PersonPicker
 from ui.events.models import AttendanceModel
 from ui.operations import Lane, Policy
-from ui.worker import DbWorker, describe_error
+from ui.worker import DbWorker
 
 
 class ManualCheckInDialog(QDialog):

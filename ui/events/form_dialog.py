@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ValidationError
+from app.errors import ValidationError, describe_error
 from app.events import (
     Actor,
     EventInput,
@@ -33,7 +33,7 @@ from app.events.localtime import local_to_utc, to_local, zone
 from ui.events.host_picker import PersonPicker
 from ui.field_messages import hide_fixed_messages
 from ui.operations import Policy
-from ui.worker import DbWorker, describe_error
+from ui.worker import DbWorker
 
 FIELDS = ("name", "location", "start_time", "end_time", "capacity", "host", "description")
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import describe_error
 from app.events import (
     EVENT_STATUSES,
     Actor,
@@ -39,7 +40,7 @@ from ui.events.attendance_panel import AttendancePanel
 from ui.events.live_panel import LivePanel
 from ui.events.models import STATUS_LABELS, EventListModel
 from ui.operations import Policy
-from ui.worker import DbWorker, describe_error
+from ui.worker import DbWorker
 
 LIVE_REFRESH_MS = 4000
 

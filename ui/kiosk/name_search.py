@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, QTimer, SignalInstance
 from PySide6.QtWidgets import QListView, QWidget
 
 from app.checkin.queries import KioskEvent, PatronCard
+from app.search import MIN_QUERY_LENGTH
 from ui.kiosk.banner import BannerState, ResultBanner
 from ui.kiosk.controller import KioskController
 from ui.kiosk.results_model import PatronResultsModel
@@ -44,7 +45,7 @@ class NameSearch(_Widget):
     def _on_input_text_changed(self, text: str) -> None:
         self._enter_pending = False
         query = text.strip()
-        if scan_code(query) is not None or len(query) < 2:
+        if scan_code(query) is not None or len(query) < MIN_QUERY_LENGTH:
             self._search_timer.stop()
             self.controller.cancel_search()
             self._show_results(None, [])
@@ -53,7 +54,7 @@ class NameSearch(_Widget):
 
     def _on_search_timer_timeout(self) -> None:
         query = self.input.text().strip()
-        if len(query) >= 2:
+        if len(query) >= MIN_QUERY_LENGTH:
             self.controller.search(query)
 
     def _on_controller_search_finished(self, query: str, cards: list) -> None:
@@ -132,7 +133,7 @@ class NameSearch(_Widget):
             if not self.repeat_guard.is_repeat(code):
                 self._act(code, "scan")
             return
-        if len(text) < 2:
+        if len(text) < MIN_QUERY_LENGTH:
             self._say(BannerState.INFO, "Type at least 2 letters", "Or scan a pass.")
             return
         if self._results_query == text:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import describe_error
 from app.events import list_events, local_zone, to_local
 from app.events.localtime import local_today
 from app.reports import (
@@ -45,7 +46,7 @@ from ui.operations import Lane, Policy
 from ui.reports.charts import chart_for
 from ui.reports.pdf import write_pdf
 from ui.reports.table_model import ReportTableModel
-from ui.worker import DbWorker, describe_error
+from ui.worker import DbWorker
 
 KINDS = (
     ("series", "Series trend"),

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.sql.expression import Executable
 
-from app.errors import ValidationError
+from app.errors import ValidationError, describe_error
 from app.transfer import ExportCancelled, count_and_export
 from app.transfer.export import DEFAULT_BATCH_SIZE, atomic_text_file, export_rows
 from ui.operations import Lane, Policy
 from ui.transfer.progress import ProgressRelay
-from ui.worker import DbWorker, describe_error
+from ui.worker import DbWorker
 
 _FORMATS = (("CSV (spreadsheets)", "csv"), ("JSON", "json"))
 

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ValidationError
+from app.errors import ValidationError, describe_error
 from app.transfer import apply_import, plan_import, read_patron_csv
 from app.transfer.patron_file import FIELD_LABELS, FIELDS, IGNORE, SINGLE_FIELDS, PatronFile
 from ui.operations import Lane, Policy
 from ui.transfer.progress import ProgressRelay
 from ui.transfer.rejection_model import RejectionModel, plan_rows
-from ui.worker import DbWorker, describe_error
+from ui.worker import DbWorker
 
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
