@@ -13,19 +13,11 @@ from db.models import AuditLog, Loyalty
 from tests.admin_data import small_world
 from ui.admin.editors import ReferencePicker, find_references, from_qdatetime, to_qdatetime
 from ui.admin.row_form import RowForm
-from ui.worker import DbWorker
 
 
 @pytest.fixture
 def world(session):
     return small_world(session)
-
-
-@pytest.fixture
-def worker(qtbot, sessions):
-    worker = DbWorker(sessions)
-    yield worker
-    worker.shutdown()
 
 
 def test_find_references_searches_people_by_name_or_email_and_events_by_name(session, world):

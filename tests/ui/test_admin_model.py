@@ -12,14 +12,6 @@ from db.models import Attendance
 from tests.admin_data import add_events, add_every_pair, add_people, small_world
 from ui.admin.lazy_model import MAX_PAGES, LazyTableModel
 from ui.admin.sources import TableSource
-from ui.worker import DbWorker
-
-
-@pytest.fixture
-def worker(qtbot, sessions):
-    worker = DbWorker(sessions)
-    yield worker
-    worker.shutdown()
 
 
 @pytest.fixture

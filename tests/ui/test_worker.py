@@ -9,14 +9,6 @@ from sqlalchemy import func, select
 
 from app.errors import Stopped, ValidationError
 from db.models import User
-from ui.worker import DbWorker
-
-
-@pytest.fixture
-def worker(qtbot, sessions):
-    worker = DbWorker(sessions)
-    yield worker
-    worker.shutdown()
 
 
 def test_result_arrives_on_gui_thread(qtbot, worker):

@@ -246,6 +246,7 @@ class TableBrowser(QWidget):
             return
         menu = self.context_menu(index)
         menu.exec(self.grid.viewport().mapToGlobal(position))
+        menu.deleteLater()  # a new menu each time: do not keep the old ones as children
 
     def context_menu(self, index) -> QMenu:
         menu = QMenu(self)
@@ -280,7 +281,9 @@ class TableBrowser(QWidget):
     def show_pass(self, patron_id) -> None:
         from ui.passes.pass_dialog import PassDialog  # only when asked: it loads the QR encoder
 
-        PassDialog(self.worker, patron_id, self).open()
+        dialog = PassDialog(self.worker, patron_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def copy_current(self) -> None:
         index = self.grid.currentIndex()
@@ -349,6 +352,7 @@ class TableBrowser(QWidget):
 
     def open_form(self, values: dict | None = None) -> RowForm:
         form = RowForm(self.worker, self.view.info, self.station, values, self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.accepted.connect(lambda: self._on_form_saved(form))
         form.open()
         return form
@@ -385,6 +389,7 @@ class TableBrowser(QWidget):
             self,
         )
         box.setObjectName("deletePreview")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         # Enter must never delete: Cancel is the default (and Esc's) button, Delete needs a click
         # or Tab then Space.

@@ -6,7 +6,6 @@ import csv
 import json
 import threading
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select, text
 
@@ -16,7 +15,6 @@ from tests.app.transfer.helpers import add_users
 from ui.transfer import ExportDialog, ImportDialog
 from ui.transfer.progress import ProgressRelay
 from ui.transfer.rejection_model import RejectionModel
-from ui.worker import DbWorker
 
 MESSY = (
     "\ufeffPrénom;Nom;Courriel;Portable\r\n"
@@ -27,13 +25,6 @@ MESSY = (
     "Bad;Mail;nope;\r\n"
     "Cher;;cher@example.org;\r\n"
 ).encode()
-
-
-@pytest.fixture
-def worker(qtbot, sessions):
-    worker = DbWorker(sessions)
-    yield worker
-    worker.shutdown()
 
 
 def _users(sessions) -> int:
