@@ -12,6 +12,7 @@ import os
 import threading
 import time
 import uuid
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -22,6 +23,7 @@ from sqlalchemy.engine import URL
 from db import migrate
 from db.engine import create_app_engine, parse_url, sqlite_url
 from db.session import make_session_factory
+from tests import migrated_templates
 
 PG_ENV = "CREDOPASS_TEST_DATABASE_URL"
 BACKENDS = ("sqlite", "postgresql")
@@ -196,10 +198,38 @@ def blank_engine(database_url):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory) -> Path:
+    """A SQLite file migrated to the newest revision, once per session (per xdist worker)."""
+    return migrated_templates.migrated_sqlite_file(tmp_path_factory.mktemp("migrated"))
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_dump() -> str | None:
+    """A PostgreSQL schema migrated to the newest revision, once per session, as a dump."""
+    base = postgres_base_url()
+    schema = PostgresSchema(base)
+    schema.create()
+    libpq_url = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        return migrated_templates.migrated_postgres_dump(schema.url, schema.name, libpq_url)
+    finally:
+        schema.drop()
+
+
 @pytest.fixture
-def engine(blank_engine):
-    """An engine on a fresh database migrated to the newest revision."""
-    migrate.upgrade(blank_engine)
+def engine(request, backend, blank_engine):
+    """An engine on a fresh database migrated to the newest revision (a copy of one migrated
+    once per session: tests/migrated_templates.py says why that is the same thing)."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("migrated_sqlite_file")
+        migrated_templates.copy_sqlite_file(template, blank_engine)
+        return blank_engine
+    dump = request.getfixturevalue("migrated_postgres_dump")
+    if dump is None:
+        migrate.upgrade(blank_engine)
+    else:
+        migrated_templates.restore_postgres_dump(dump, blank_engine)
     return blank_engine
 
 
