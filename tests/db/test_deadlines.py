@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from app.checkin.actions import check_in
 from db.engine import (
     IDLE_IN_TRANSACTION_TIMEOUT_S,
+    POSTGRES_CONNECT_TIMEOUT_S,
     SQLITE_BUSY_TIMEOUT_MS,
     STATEMENT_TIMEOUT_S,
     create_app_engine,
@@ -93,6 +94,16 @@ def test_every_connection_has_server_side_timeouts(engine, backend):
         assert show("SHOW tcp_keepalives_idle").scalar() is not None
     with unit_of_work(make_session_factory(engine), options=door_options()) as session:
         assert session.execute(text("SHOW statement_timeout")).scalar() == "2500ms"
+
+
+def test_postgresql_connections_give_up_connecting_after_the_connect_timeout(engine, backend):
+    """An unreachable server costs POSTGRES_CONNECT_TIMEOUT_S per attempt, not the system's
+    minutes of TCP retries: the option reaches the driver (libpq reports what it was given)."""
+    if backend == "sqlite":
+        pytest.skip("a SQLite file has no connection to time out")
+    with engine.connect() as connection:
+        parameters = connection.connection.dbapi_connection.info.get_parameters()
+    assert parameters["connect_timeout"] == str(POSTGRES_CONNECT_TIMEOUT_S)
 
 
 def test_a_door_statement_over_its_deadline_is_cancelled_by_the_server(engine, backend):

@@ -24,7 +24,11 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._closed = False
-        threading.Thread(target=self._accept, name="proxy-accept", daemon=True).start()
+        # Closing a listening socket does not wake a thread blocked in accept() on Linux: the
+        # accept loop wakes up every so often to see whether it should stop.
+        self._listener.settimeout(0.1)
+        self._threads = [threading.Thread(target=self._accept, name="proxy-accept", daemon=True)]
+        self._threads[0].start()
 
     # --- control -------------------------------------------------------------------------------
 
@@ -46,9 +50,13 @@ class TcpProxy:
                 _close(sock, reset=True)
 
     def close(self) -> None:
+        """Stop accepting, reset every connection, and wait for the proxy's threads to end."""
         self._closed = True
-        _close(self._listener)
         self.cut()
+        for thread in self._threads:
+            thread.join()
+        _close(self._listener)
+        self.cut()  # a connection accepted while closing
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -56,8 +64,11 @@ class TcpProxy:
         while not self._closed:
             try:
                 client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            client.setblocking(True)  # accepted sockets inherit the listener's timeout
             if self.mode == "refuse":
                 _close(client, reset=True)
                 continue
@@ -68,7 +79,11 @@ class TcpProxy:
                 continue
             with self._lock:
                 self._pairs.append((client, server))
-            threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
+            pump = threading.Thread(
+                target=self._pump, args=(client, server), name="proxy-pump", daemon=True
+            )
+            self._threads.append(pump)
+            pump.start()
 
     def _pump(self, client: socket.socket, server: socket.socket) -> None:
         peers = {client: server, server: client}

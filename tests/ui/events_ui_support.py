@@ -33,7 +33,7 @@ def add_user(session, first, last):
     return user
 
 
-def build_scene(qtbot, sessions, refresh_ms=60_000) -> Scene:
+def build_scene(qtbot, worker: DbWorker, sessions, refresh_ms=60_000) -> Scene:
     now = utcnow().replace(microsecond=0)
     with unit_of_work(sessions) as s:
         host = add_user(s, "Grace", "Okafor")
@@ -83,7 +83,6 @@ def build_scene(qtbot, sessions, refresh_ms=60_000) -> Scene:
             s.add(Attendance(event_id=today.id, patron_id=user.id, attended=False))
         people["Flo"] = add_user(s, "Flo", "Reyes").id
         ids = today.id, past.id, draft.id
-    worker = DbWorker(sessions)
     tab = EventsTab(worker, "office", tz=TZ, refresh_ms=refresh_ms)
     qtbot.addWidget(tab)
     tab.resize(1300, 820)

@@ -89,13 +89,12 @@ def add_door_data(sessions, *, capacity: int | None = 100, status: str = "ongoin
 
 
 def open_door(
-    qtbot, sessions, *, capacity: int | None = 100, worker_sessions=None, refresh_ms=60_000
+    qtbot, worker: DbWorker, sessions, *, capacity: int | None = 100, refresh_ms=60_000
 ) -> Door:
-    """The screen on a fresh door. `worker_sessions` lets a test re-bind the worker's sessions
-    to an unreachable database (a pulled network cable) while the test keeps its own."""
+    """The screen on a fresh door, talking through `worker` (the shared fixture, or one whose
+    sessions a test re-binds to an unreachable database: a pulled network cable)."""
     event_id, jane_id, john_id = add_door_data(sessions, capacity=capacity)
     clock = FakeClock()
-    worker = DbWorker(worker_sessions or sessions)
     screen = CheckInScreen(
         worker,
         location="SQLite file test.db",

@@ -13,7 +13,6 @@ from db.models import AuditLog, Loyalty
 from tests.admin_data import small_world
 from ui.admin.editors import ReferencePicker, from_qdatetime, to_qdatetime
 from ui.admin.row_form import RowForm
-from ui.worker import DbWorker
 
 
 @pytest.fixture
@@ -21,11 +20,6 @@ def world(session):
     return small_world(session)
 
 
-@pytest.fixture
-def worker(qtbot, sessions):
-    worker = DbWorker(sessions)
-    yield worker
-    worker.shutdown()
 
 
 def test_picker_offers_matches_and_returns_the_chosen_id(qtbot, worker, world):

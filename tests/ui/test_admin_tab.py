@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from db.models import Attendance, AuditLog, Event, User
 from tests.admin_data import small_world
 from ui.admin.tab import AdminTab
-from ui.worker import DbWorker
 
 
 @pytest.fixture
@@ -19,8 +18,7 @@ def world(session):
 
 
 @pytest.fixture
-def tab(qtbot, sessions, engine, world):
-    worker = DbWorker(sessions)
+def tab(qtbot, worker, engine, world):
     tab = AdminTab(worker, engine, engine.url, "desk-1")
     qtbot.addWidget(tab)
     tab.resize(1300, 700)
@@ -28,7 +26,6 @@ def tab(qtbot, sessions, engine, world):
         tab.show()
     yield tab
     tab.shutdown()
-    worker.shutdown()
 
 
 def _rows(qtbot, tab, count):
@@ -184,6 +181,8 @@ def test_delete_shows_the_cascade_and_removes_exactly_that(qtbot, tab, session, 
     assert box.text().startswith("Deleting John Doe also deletes 2 events, ")
     cancel = box.button(QMessageBox.StandardButton.Cancel)
     assert box.defaultButton() is cancel and box.escapeButton() is cancel
+    assert box.standardButtons() == QMessageBox.StandardButton.Cancel
+    preview = box.text()  # read now: the box is deleted once it closes
     delete = next(b for b in box.buttons() if b.text() == "Delete")
     with qtbot.waitSignal(browser.rows_written, timeout=5000):
         qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
@@ -191,10 +190,9 @@ def test_delete_shows_the_cascade_and_removes_exactly_that(qtbot, tab, session, 
     assert session.get(User, people[0]) is None
     after = {m: session.scalar(select(func.count()).select_from(m)) for m in (Event, Attendance)}
     assert before[Event] - after[Event] == 2
-    assert f"{before[Attendance] - after[Attendance]} attendance rows" in box.text()
+    assert f"{before[Attendance] - after[Attendance]} attendance rows" in preview
     assert browser.status.text().startswith("Deleted John Doe; also deleted 2 events, ")
     _rows(qtbot, tab, 0)
-    assert box.standardButtons() == QMessageBox.StandardButton.Cancel
 
 
 def test_enter_in_the_delete_preview_cancels(qtbot, tab, session, world):
@@ -206,9 +204,11 @@ def test_enter_in_the_delete_preview_cancels(qtbot, tab, session, world):
     qtbot.waitUntil(lambda: getattr(browser, "delete_preview", None) is not None, timeout=5000)
     box = browser.delete_preview
     qtbot.waitUntil(box.isVisible, timeout=3000)
+    cancel, clicked = box.button(QMessageBox.StandardButton.Cancel), []
+    box.buttonClicked.connect(clicked.append)
     with qtbot.waitSignal(box.finished, timeout=3000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert box.clickedButton() is box.button(QMessageBox.StandardButton.Cancel)
+    assert clicked == [cancel]
     session.rollback()
     assert session.scalar(select(func.count()).select_from(User)) == 30
     assert not browser.status.text().startswith("Deleted")

@@ -15,20 +15,18 @@ from db.session import unit_of_work
 from tests.ui.events_ui_support import add_user
 from ui.events.form_dialog import EventFormDialog
 from ui.events.small_dialogs import RepeatDialog
-from ui.worker import DbWorker
 
 NEW_YORK = ZoneInfo("America/New_York")
 CLICK = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def worker(qtbot, sessions):
+def worker(worker, sessions):
+    """The shared worker (tests/ui/conftest.py), on a database with two hosts to pick."""
     with unit_of_work(sessions) as s:
         add_user(s, "Grace", "Okafor")
         add_user(s, "Gus", "Shaw")
-    worker = DbWorker(sessions)
-    yield worker
-    worker.shutdown()
+    return worker
 
 
 def open_form(qtbot, worker, event=None):

@@ -6,13 +6,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import func, select
 
 from app.audit import detail_of
 from app.checkin import actions as checkin
-from app.events import AttendanceRow, EventRow, LiveFigures
+from app.events import AttendanceRow, EventRow, LiveFigures, StatusAction
 from db.models import Attendance, AuditLog, Event
 from db.session import unit_of_work
 from db.types import utcnow
@@ -23,11 +24,10 @@ CLICK = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def scene(qtbot, sessions):
-    scene = build_scene(qtbot, sessions)
+def scene(qtbot, worker, sessions):
+    scene = build_scene(qtbot, worker, sessions)
     yield scene
     scene.tab.shutdown()
-    scene.worker.shutdown()
 
 
 def names(tab):
@@ -166,8 +166,8 @@ def test_check_in_someone_not_on_the_list(qtbot, scene):
     assert panel.listing.checked_in == 4
 
 
-def test_live_figures_follow_the_kiosk(qtbot, sessions):
-    scene = build_scene(qtbot, sessions, refresh_ms=150)
+def test_live_figures_follow_the_kiosk(qtbot, worker, sessions):
+    scene = build_scene(qtbot, worker, sessions, refresh_ms=150)
     try:
         with unit_of_work(sessions) as s:
             result = checkin.check_in(
@@ -197,7 +197,7 @@ def test_status_actions_follow_the_rules(qtbot, scene):
     assert [k for k, b in buttons.items() if b.isEnabled()] == ["start", "cancel"]
 
     qtbot.mouseClick(buttons["cancel"], CLICK)
-    dialog = tab.actions.cancel_dialog
+    dialog = tab.event_actions.cancel_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     qtbot.mouseClick(dialog.ok_button, CLICK)  # no reason yet: refused in place
     assert dialog.isVisible() and "Say why" in dialog.error.text()
@@ -216,7 +216,7 @@ def test_repeat_duplicate_and_delete(qtbot, scene):
     source = tab.selected_event()
 
     qtbot.mouseClick(tab.repeat_button, CLICK)
-    dialog = tab.actions.repeat_dialog
+    dialog = tab.event_actions.repeat_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     dialog.count.setValue(3)
     assert dialog.preview.count() == 3
@@ -239,7 +239,7 @@ def test_repeat_duplicate_and_delete(qtbot, scene):
     # an event with no attendance can be deleted, after a confirmation
     copy_id = tab.selected_event().id
     qtbot.mouseClick(tab.delete_button, CLICK)
-    box = tab.actions.confirm_box
+    box = tab.event_actions.confirm_box
     qtbot.waitUntil(box.isVisible, timeout=2000)
     with qtbot.waitSignal(tab.action_finished, timeout=5000) as blocker:
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), CLICK)
@@ -251,7 +251,7 @@ def test_delete_with_attendance_is_refused_and_explained(qtbot, scene):
     tab = scene.tab
     assert tab.selected_event().name == "Sunday Service"
     qtbot.mouseClick(tab.delete_button, CLICK)
-    box = tab.actions.confirm_box
+    box = tab.event_actions.confirm_box
     qtbot.waitUntil(box.isVisible, timeout=2000)
     with qtbot.waitSignal(tab.action_finished, timeout=5000) as blocker:
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), CLICK)
@@ -259,25 +259,47 @@ def test_delete_with_attendance_is_refused_and_explained(qtbot, scene):
     assert "cancel it instead" in tab.message.text()
     with scene.sessions() as s:
         assert s.get(Event, scene.today_id) is not None
-    offer = tab.actions.refusal_box  # Cancel is offered instead
+    offer = tab.event_actions.refusal_box  # Cancel is offered instead
     qtbot.waitUntil(offer.isVisible, timeout=2000)
     cancel = next(b for b in offer.buttons() if b.text().startswith("Cancel event"))
     qtbot.mouseClick(cancel, CLICK)
-    qtbot.waitUntil(lambda: tab.actions.cancel_dialog is not None, timeout=2000)
-    qtbot.waitUntil(tab.actions.cancel_dialog.isVisible, timeout=2000)
-    tab.actions.cancel_dialog.reject()
+    qtbot.waitUntil(lambda: tab.event_actions.cancel_dialog is not None, timeout=2000)
+    qtbot.waitUntil(tab.event_actions.cancel_dialog.isVisible, timeout=2000)
+    tab.event_actions.cancel_dialog.reject()
 
 
-def test_no_on_the_confirmation_deletes_nothing(qtbot, scene):
+def test_no_on_the_confirmation_deletes_nothing(qtbot, scene, wait_until_idle):
     tab = scene.tab
     tab.table.selectRow(1)
     qtbot.mouseClick(tab.delete_button, CLICK)
-    box = tab.actions.confirm_box
+    box = tab.event_actions.confirm_box
     qtbot.waitUntil(box.isVisible, timeout=2000)
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), CLICK)
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box), timeout=2000)  # closed and deleted
+    wait_until_idle(scene.worker)  # a delete the click might have queued has run by now
     with scene.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Event)) == 3
+
+
+def test_closed_dialogs_are_deleted_not_kept(qtbot, scene):
+    """Each click opens a new dialog: closed ones must not pile up as children of the tab."""
+    tab = scene.tab
+    assert tab.selected_event().name == "Sunday Service"  # ongoing: every action is offered
+    actions = tab.event_actions
+    for button, opened in (
+        (tab.new_button, lambda: actions.form_dialog),
+        (tab.edit_button, lambda: actions.form_dialog),
+        (tab.repeat_button, lambda: actions.repeat_dialog),
+        (tab.delete_button, lambda: actions.confirm_box),
+        (tab.action_buttons[StatusAction.CANCEL], lambda: actions.cancel_dialog),
+        (tab.attendance.someone_button, lambda: tab.attendance.manual_dialog),
+    ):
+        qtbot.mouseClick(button, CLICK)
+        dialog = opened()
+        qtbot.waitUntil(dialog.isVisible, timeout=2000)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda d=dialog: not shiboken6.isValid(d), timeout=2000)
+    assert tab.findChildren(QDialog) == []
 
 
 def test_csv_export_writes_the_whole_list(qtbot, scene, tmp_path):
@@ -293,8 +315,8 @@ def test_csv_export_writes_the_whole_list(qtbot, scene, tmp_path):
     assert any(line.startswith("Di,Patel") and "Not come yet" in line for line in lines)
 
 
-def test_timer_does_not_pile_up_or_lose_the_selection(qtbot, sessions):
-    scene = build_scene(qtbot, sessions, refresh_ms=50)
+def test_timer_does_not_pile_up_or_lose_the_selection(qtbot, worker, sessions):
+    scene = build_scene(qtbot, worker, sessions, refresh_ms=50)
     try:
         panel = scene.tab.attendance
         select_person(qtbot, panel, "Bob Marsh")

@@ -14,8 +14,8 @@ from ui.kiosk.banner import BannerState
 
 
 @pytest.fixture
-def door(qtbot, sessions):
-    door = open_door(qtbot, sessions)
+def door(qtbot, worker, sessions):
+    door = open_door(qtbot, worker, sessions)
     yield door
     close_door(door)
 

@@ -14,6 +14,7 @@ from db.session import make_session_factory
 from tests.conftest import postgres_base_url, unreachable_postgres_url
 from tests.ui.kiosk_support import close_door, open_door, scan
 from ui.kiosk.banner import BannerState
+from ui.worker import DbWorker
 
 
 @pytest.fixture
@@ -40,8 +41,8 @@ def _event_loop_ticks(qtbot, count: int) -> None:
         timer.stop()
 
 
-def test_slow_database_never_freezes_typing(qtbot, sessions):
-    door = open_door(qtbot, sessions)
+def test_slow_database_never_freezes_typing(qtbot, worker, sessions):
+    door = open_door(qtbot, worker, sessions)
     stuck = threading.Event()
     try:
         # The door lane is busy (a slow PostgreSQL, a long lock wait): jobs queue behind it.
@@ -62,8 +63,8 @@ def test_slow_database_never_freezes_typing(qtbot, sessions):
 
 
 def test_unreachable_database_says_so_retries_and_recovers(qtbot, sessions, engine, dead_engine):
-    worker_sessions = make_session_factory(engine)
-    door = open_door(qtbot, sessions, worker_sessions=worker_sessions, refresh_ms=100)
+    worker_sessions = make_session_factory(engine)  # re-bound below: the cable is pulled
+    door = open_door(qtbot, DbWorker(worker_sessions), sessions, refresh_ms=100)
     screen = door.screen
     try:
         qtbot.waitUntil(lambda: "Connected" in screen.status_line.text, timeout=5000)

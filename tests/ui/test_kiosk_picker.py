@@ -51,8 +51,8 @@ def test_the_picker_refreshes_within_ten_seconds():
     assert REFRESH_MS <= 10_000
 
 
-def test_only_events_open_at_the_door_or_opening_soon_are_offered(qtbot, sessions):
-    door = open_door(qtbot, sessions, refresh_ms=100)
+def test_only_events_open_at_the_door_or_opening_soon_are_offered(qtbot, worker, sessions):
+    door = open_door(qtbot, worker, sessions, refresh_ms=100)
     try:
         add_event(sessions, door.john_id, "Last January", datetime(2026, 1, 11, 10, tzinfo=UTC))
         add_event(sessions, door.john_id, "Next month", utcnow() + timedelta(days=30))
@@ -67,8 +67,8 @@ def test_only_events_open_at_the_door_or_opening_soon_are_offered(qtbot, session
         close_door(door)
 
 
-def test_events_published_elsewhere_appear_and_the_choice_is_kept(qtbot, sessions, elsewhere):
-    door = open_door(qtbot, sessions, refresh_ms=100)
+def test_events_published_elsewhere_appear_and_the_choice_is_kept(qtbot, worker, sessions, elsewhere):
+    door = open_door(qtbot, worker, sessions, refresh_ms=100)
     try:
         new_id = add_event(elsewhere, door.john_id, "Choir", utcnow(), status="draft")
         with elsewhere.begin() as session:
@@ -88,8 +88,8 @@ def test_events_published_elsewhere_appear_and_the_choice_is_kept(qtbot, session
         close_door(door)
 
 
-def test_the_chosen_event_closing_elsewhere_is_said_on_the_banner(qtbot, sessions, elsewhere):
-    door = open_door(qtbot, sessions, refresh_ms=100)
+def test_the_chosen_event_closing_elsewhere_is_said_on_the_banner(qtbot, worker, sessions, elsewhere):
+    door = open_door(qtbot, worker, sessions, refresh_ms=100)
     try:
         with elsewhere.begin() as session:
             session.execute(

@@ -15,12 +15,11 @@ from db.types import utcnow
 from tests.ui.kiosk_support import STATION, close_door, open_door, scan
 from ui.kiosk import CheckInScreen
 from ui.kiosk.banner import BannerState
-from ui.worker import DbWorker
 
 
 @pytest.fixture
-def door(qtbot, sessions):
-    door = open_door(qtbot, sessions)
+def door(qtbot, worker, sessions):
+    door = open_door(qtbot, worker, sessions)
     yield door
     close_door(door)
 
@@ -48,12 +47,13 @@ def test_scan_checks_in_with_green_welcome(qtbot, door):
     assert "1 inside now" in door.screen.headcount_label.text()
 
 
-def test_same_scan_within_three_seconds_is_one_scan(qtbot, door):
+def test_same_scan_within_three_seconds_is_one_scan(qtbot, door, wait_until_idle):
     code = str(door.jane_id)
     scan(qtbot, door, code)
-    with qtbot.assertNotEmitted(door.screen.result_shown, wait=300):
+    with qtbot.assertNotEmitted(door.screen.result_shown):
         qtbot.keyClicks(door.screen.input, code)
         qtbot.keyClick(door.screen.input, Qt.Key.Key_Return)
+        wait_until_idle(door.worker)  # a check-in the repeat had started would have answered
     assert door.screen.banner.state is BannerState.SUCCESS
     assert door.count(AuditLog) == 1
     door.clock.advance(3.5)
@@ -128,8 +128,8 @@ def test_already_checked_in_is_amber_with_the_first_time(qtbot, door):
     assert door.attendance(door.jane_id).check_in_time == first
 
 
-def test_full_event_is_red_and_writes_no_row(qtbot, sessions):
-    door = open_door(qtbot, sessions, capacity=1)
+def test_full_event_is_red_and_writes_no_row(qtbot, worker, sessions):
+    door = open_door(qtbot, worker, sessions, capacity=1)
     try:
         assert scan(qtbot, door, str(door.john_id)).outcome is Outcome.CHECKED_IN
         result = scan(qtbot, door, str(door.jane_id))
@@ -218,8 +218,7 @@ def test_another_open_event_can_be_picked(qtbot, door):
     assert result.outcome is Outcome.CHECKED_IN and result.event.name == "Youth Night"
 
 
-def test_no_open_event_says_so_instead_of_asking_to_pick_one(qtbot, sessions):
-    worker = DbWorker(sessions)
+def test_no_open_event_says_so_instead_of_asking_to_pick_one(qtbot, worker):
     screen = CheckInScreen(worker, location="SQLite file test.db", station=STATION)
     qtbot.addWidget(screen)
     try:
@@ -228,4 +227,3 @@ def test_no_open_event_says_so_instead_of_asking_to_pick_one(qtbot, sessions):
         assert "Events tab" in screen.banner.detail
     finally:
         screen.stop()
-        worker.shutdown(wait=True)

@@ -15,8 +15,8 @@ from ui.kiosk.banner import BannerState
 
 
 @pytest.fixture
-def door(qtbot, sessions):
-    door = open_door(qtbot, sessions)
+def door(qtbot, worker, sessions):
+    door = open_door(qtbot, worker, sessions)
     yield door
     close_door(door)
 
@@ -116,10 +116,10 @@ def test_undo_is_no_longer_offered_after_sixty_seconds(qtbot, door):
     assert door.attendance(door.jane_id).attended
 
 
-def test_undo_window_follows_the_shared_setting(qtbot, sessions):
+def test_undo_window_follows_the_shared_setting(qtbot, worker, sessions):
     with sessions.begin() as session:
         set_setting(session, UNDO_WINDOW_SECONDS, 10)
-    door = open_door(qtbot, sessions)
+    door = open_door(qtbot, worker, sessions)
     try:
         qtbot.waitUntil(lambda: door.screen.undo.seconds == 10, timeout=5000)
         scan(qtbot, door, str(door.jane_id))

@@ -15,16 +15,14 @@ from tests.app.checkin_support import audit_rows
 from tests.app.reports_support import services
 from ui.reports import ReportsTab
 from ui.reports.table_model import ReportTableModel
-from ui.worker import DbWorker
 
 LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def tab(qtbot, sessions):
+def tab(qtbot, sessions, worker):
     with unit_of_work(sessions) as session:
         services(session)
-    worker = DbWorker(sessions)
     widget = ReportsTab(worker, "office", tz=LONDON)
     qtbot.addWidget(widget)
     widget.first.setDate(QDate(2026, 1, 1))
@@ -32,8 +30,7 @@ def tab(qtbot, sessions):
     widget.resize(1024, 700)
     widget.show()
     qtbot.waitUntil(lambda: isinstance(widget.report, SeriesTrend), timeout=10_000)
-    yield widget
-    worker.shutdown()
+    return widget
 
 
 def choose_kind(qtbot, tab, label: str, kind: type) -> None:

@@ -12,16 +12,8 @@ from sqlalchemy import func, select, text
 from app.errors import Stopped, ValidationError
 from db.models import User
 from ui.operations import Lane, Policy
-from ui.worker import DbWorker
 
 GATE_TIMEOUT_S = 10  # a gate that is never opened (a failing test) lets the lane go anyway
-
-
-@pytest.fixture
-def worker(qtbot, sessions):
-    worker = DbWorker(sessions)
-    yield worker
-    worker.shutdown()
 
 
 @pytest.fixture

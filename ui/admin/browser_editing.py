@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from app.admin.cascade import cascade_preview
@@ -98,6 +99,7 @@ class BrowserEditing(_Widget):
 
     def open_form(self, values: dict | None = None) -> RowForm:
         form = RowForm(self.worker, self.view.info, self.station, values, self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.accepted.connect(lambda: self._on_form_saved(form))
         form.open()
         return form
@@ -135,6 +137,7 @@ class BrowserEditing(_Widget):
             self,
         )
         box.setObjectName("deletePreview")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         # Enter must never delete: Cancel is the default (and Esc's) button, Delete needs a click
         # or Tab then Space.

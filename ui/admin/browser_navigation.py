@@ -58,6 +58,7 @@ class BrowserNavigation(_Widget):
             return
         menu = self.context_menu(index)
         menu.exec(self.grid.viewport().mapToGlobal(position))
+        menu.deleteLater()  # a new menu each time: do not keep the old ones as children
 
     def context_menu(self, index) -> QMenu:
         menu = QMenu(self)
@@ -92,7 +93,9 @@ class BrowserNavigation(_Widget):
     def show_pass(self, patron_id) -> None:
         from ui.passes.pass_dialog import PassDialog  # only when asked: it loads the QR encoder
 
-        PassDialog(self.worker, patron_id, self).open()
+        dialog = PassDialog(self.worker, patron_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def copy_current(self) -> None:
         index = self.grid.currentIndex()

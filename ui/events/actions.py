@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import describe_error
@@ -23,6 +23,13 @@ from app.events import (
 from ui.events.form_dialog import EventFormDialog
 from ui.events.small_dialogs import CancelDialog, RepeatDialog
 from ui.worker import DbWorker
+
+
+def _deleted_when_closed(dialog):
+    """`dialog`, deleted when it closes: each action opens a new one, and closed ones would
+    otherwise pile up as children of the window for as long as it lives."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return dialog
 
 
 class EventActions(QObject):
@@ -46,8 +53,10 @@ class EventActions(QObject):
 
     def open_form(self, event: EventRow | None) -> None:
         """The create form (event None) or the edit form; saving reports the saved event."""
-        self.form_dialog = EventFormDialog(
-            self._worker, self._actor, event=event, tz=self._tz, parent=self._window
+        self.form_dialog = _deleted_when_closed(
+            EventFormDialog(
+                self._worker, self._actor, event=event, tz=self._tz, parent=self._window
+            )
         )
         self.form_dialog.event_saved.connect(
             lambda row: self.finished.emit(f"Saved {row.name}.", row.id)
@@ -66,7 +75,7 @@ class EventActions(QObject):
         )
 
     def repeat(self, event: EventRow) -> None:
-        self.repeat_dialog = RepeatDialog(event, self._tz, self._window)
+        self.repeat_dialog = _deleted_when_closed(RepeatDialog(event, self._tz, self._window))
         self.repeat_dialog.accepted.connect(lambda: self._repeat(event))
         self.repeat_dialog.open()
 
@@ -81,12 +90,14 @@ class EventActions(QObject):
         )
 
     def delete(self, event: EventRow) -> None:
-        self.confirm_box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Delete event",
-            f"Delete {event.name}? This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self._window,
+        self.confirm_box = _deleted_when_closed(
+            QMessageBox(
+                QMessageBox.Icon.Question,
+                "Delete event",
+                f"Delete {event.name}? This cannot be undone.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                self._window,
+            )
         )
         self.confirm_box.setDefaultButton(QMessageBox.StandardButton.No)
         # QMessageBox finishes with the button's code, not Accepted: look at the button.
@@ -113,8 +124,10 @@ class EventActions(QObject):
         if result.deleted or StatusAction.CANCEL not in allowed_actions(event.status):
             return
         # Refused because people came or registered: offer the way that keeps their record.
-        self.refusal_box = QMessageBox(
-            QMessageBox.Icon.Information, "Cannot delete", result.message, parent=self._window
+        self.refusal_box = _deleted_when_closed(
+            QMessageBox(
+                QMessageBox.Icon.Information, "Cannot delete", result.message, parent=self._window
+            )
         )
         cancel = self.refusal_box.addButton("Cancel event…", QMessageBox.ButtonRole.AcceptRole)
         self.refusal_box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
@@ -127,7 +140,7 @@ class EventActions(QObject):
 
     def change_status(self, event: EventRow, action: StatusAction) -> None:
         if action is StatusAction.CANCEL:
-            self.cancel_dialog = CancelDialog(event, self._window)
+            self.cancel_dialog = _deleted_when_closed(CancelDialog(event, self._window))
             self.cancel_dialog.accepted.connect(
                 lambda: self._change_status(event, action, self.cancel_dialog.reason.text())
             )

@@ -7,7 +7,7 @@ import uuid
 from datetime import tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -247,6 +247,7 @@ class AttendancePanel(QWidget):
 
     def _on_someone_clicked(self) -> None:
         self.manual_dialog = ManualCheckInDialog(self._worker, self)
+        self.manual_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click
         self.manual_dialog.accepted.connect(self._on_manual_dialog_accepted)
         self.manual_dialog.open()
 

@@ -85,8 +85,8 @@ class EventsTab(QWidget):
         self._shown_id: uuid.UUID | None = None
         self._shown_row: EventRow | None = None
         self._applying = False
-        self.actions = EventActions(worker, self._actor, self._tz, self)
-        self.actions.finished.connect(self._on_actions_finished)
+        self.event_actions = EventActions(worker, self._actor, self._tz, self)
+        self.event_actions.finished.connect(self._on_actions_finished)
 
         self.setStyleSheet(STYLE)
         self._build_filters()
@@ -157,10 +157,12 @@ class EventsTab(QWidget):
         self.when.currentIndexChanged.connect(lambda _i: self.reload())
         self.status.currentIndexChanged.connect(lambda _i: self.reload())
         self.new_button.clicked.connect(self._on_new_clicked)
-        self.edit_button.clicked.connect(lambda: self._with_selected(self.actions.open_form))
-        self.duplicate_button.clicked.connect(lambda: self._with_selected(self.actions.duplicate))
-        self.repeat_button.clicked.connect(lambda: self._with_selected(self.actions.repeat))
-        self.delete_button.clicked.connect(lambda: self._with_selected(self.actions.delete))
+        self.edit_button.clicked.connect(lambda: self._with_selected(self.event_actions.open_form))
+        self.duplicate_button.clicked.connect(
+            lambda: self._with_selected(self.event_actions.duplicate)
+        )
+        self.repeat_button.clicked.connect(lambda: self._with_selected(self.event_actions.repeat))
+        self.delete_button.clicked.connect(lambda: self._with_selected(self.event_actions.delete))
 
     def _build_list(self) -> None:
         self.model = EventListModel(self._tz, self)
@@ -178,7 +180,9 @@ class EventsTab(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.table.doubleClicked.connect(lambda _i: self._with_selected(self.actions.open_form))
+        self.table.doubleClicked.connect(
+            lambda _i: self._with_selected(self.event_actions.open_form)
+        )
 
     def _build_detail(self) -> None:
         self.detail = QWidget()
@@ -193,7 +197,7 @@ class EventsTab(QWidget):
             button.setAccessibleName(action.label.rstrip("…"))
             button.clicked.connect(
                 lambda _c=False, a=action: self._with_selected(
-                    lambda event: self.actions.change_status(event, a)
+                    lambda event: self.event_actions.change_status(event, a)
                 )
             )
             self.action_buttons[action] = button
@@ -369,7 +373,7 @@ class EventsTab(QWidget):
         self._say(f"Not done: {describe_error(error)}")
 
     def _on_new_clicked(self) -> None:
-        self.actions.open_form(None)
+        self.event_actions.open_form(None)
 
     def _with_selected(self, do) -> None:
         event = self.selected_event()

@@ -77,6 +77,7 @@ def add_camera_button(
 
     def open_camera() -> None:
         dialog = CameraDialog(devices[0], parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click
         dialog.code_read.connect(submit)
         dialog.open()
 

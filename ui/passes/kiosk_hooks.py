@@ -65,6 +65,7 @@ class PassButton(QPushButton):
         from ui.passes.pass_dialog import PassDialog
 
         self.dialog = PassDialog(self.worker, self.patron.id, self.window())
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click
         self.dialog.open()
 
 

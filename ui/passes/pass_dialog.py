@@ -126,7 +126,9 @@ class PassDialog(QDialog):
 
     def _on_print_button_clicked(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+        chooser = QPrintDialog(printer, self)
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click
+        if chooser.exec() != QDialog.DialogCode.Accepted:
             return
         try:
             print_pages(printer, [card_page(self.info)])

@@ -11,20 +11,17 @@ from PySide6.QtWidgets import QApplication
 from tests.admin_data import small_world
 from ui.admin.tab import AdminTab
 from ui.transfer import ExportDialog, ImportDialog
-from ui.worker import DbWorker
 
 
 @pytest.fixture
-def tab(qtbot, sessions, engine, session):
+def tab(qtbot, worker, engine, session):
     small_world(session)
-    worker = DbWorker(sessions)
     tab = AdminTab(worker, engine, engine.url, "desk-1")
     qtbot.addWidget(tab)
     with qtbot.waitSignal(tab.browser.model.first_page_loaded, timeout=5000):
         tab.show()
     yield tab
     tab.shutdown()
-    worker.shutdown()
 
 
 def _dialog(kind):

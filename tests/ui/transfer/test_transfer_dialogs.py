@@ -6,7 +6,6 @@ import csv
 import json
 import threading
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select, text
 
@@ -17,7 +16,6 @@ from ui.operations import Lane
 from ui.transfer import ExportDialog, ImportDialog
 from ui.transfer.progress import ProgressRelay
 from ui.transfer.rejection_model import RejectionModel
-from ui.worker import DbWorker
 
 MESSY = (
     "\ufeffPrénom;Nom;Courriel;Portable\r\n"
@@ -28,13 +26,6 @@ MESSY = (
     "Bad;Mail;nope;\r\n"
     "Cher;;cher@example.org;\r\n"
 ).encode()
-
-
-@pytest.fixture
-def worker(qtbot, sessions):
-    worker = DbWorker(sessions)
-    yield worker
-    worker.shutdown()
 
 
 def _users(sessions) -> int:
