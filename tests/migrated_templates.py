@@ -75,8 +75,10 @@ def restore_postgres_dump(dump: str, engine: Engine) -> None:
     """Replay `dump` into the (empty) schema `engine` works in, then grant the console role."""
     with engine.connect() as connection:
         schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
-        # Without parameters psycopg sends the whole script at once, like psql would.
-        connection.exec_driver_sql(dump.replace(SCHEMA_TOKEN, schema))
+        # Straight to psycopg without parameters: it sends the whole script at once, like psql
+        # would, and leaves `%` alone (function bodies use format('%L', ...)); SQLAlchemy's
+        # exec_driver_sql would pass an empty parameter list and have psycopg parse them.
+        connection.connection.driver_connection.execute(dump.replace(SCHEMA_TOKEN, schema))
         connection.commit()
         # The dump's SETs (search_path '', statement_timeout 0...) stay on this session: it
         # must not go back to the pool, where the test would get it.
