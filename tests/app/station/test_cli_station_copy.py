@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app.cli import main
 from app.station.copy import copy_path, open_copy
 from db.session import make_session_factory
+from db.station_models import OutboxEntry
+from db.types import utcnow
 from tests.app.station.copy_support import add_patron
 from tests.app.station.test_copy import server  # noqa: F401 - the fixture
 from tests.conftest import unreachable_postgres_url
@@ -46,13 +49,17 @@ def test_refresh_then_forget(capsys, server):  # noqa: F811
 
 def test_forget_refuses_while_actions_wait_to_sync(capsys):
     engine = open_copy("door-3", create=True)
-    with engine.begin() as c:  # the outbox as helper "sync" makes it, if this branch lacks it
-        c.execute(
-            text(
-                'CREATE TABLE IF NOT EXISTS station_outbox (seq INTEGER PRIMARY KEY, "sentAt" TEXT)'
+    with Session(engine) as session, session.begin():  # one action taken offline, not sent
+        session.add(
+            OutboxEntry(
+                nonce=uuid.uuid4(),
+                station="door-3",
+                method="check_in",
+                payload="{}",
+                scanned_at=utcnow(),
+                outcome="checked_in",
             )
         )
-        c.execute(text('INSERT INTO station_outbox ("sentAt") VALUES (NULL)'))
     engine.dispose()
     code, refused = run(capsys, "station", "forget", "--station", "door-3", "--yes")
     assert code == 2 and "1 action" in refused["message"] and copy_path("door-3").exists()

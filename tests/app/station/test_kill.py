@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 
+import pytest
 from sqlalchemy import func, select, text
 
 from app.station import copy as station_copy
@@ -18,6 +19,14 @@ from db.station_models import OutboxEntry, StationReceipt
 from tests.app.station.station_support import open_event, sync
 
 ROUNDS = 6
+
+@pytest.fixture(autouse=True)
+def _shared_server_only(backend):
+    """A station copies from a shared PostgreSQL; on the SQLite default there is nothing to copy
+    or sync (tests/app/station/test_cli_station_copy.py checks that it says so)."""
+    if backend != "postgresql":
+        pytest.skip("a station copy is made from a shared PostgreSQL server")
+
 
 
 def _start(*argv) -> subprocess.Popen:

@@ -18,6 +18,15 @@ from db.types import utcnow
 from tests.app.station.station_support import check_in_offline, offline, open_event, sync
 
 
+@pytest.fixture(autouse=True)
+def _shared_server_only(backend):
+    """A station copies from a shared PostgreSQL; on the SQLite default there is nothing to copy
+    or sync (tests/app/station/test_cli_station_copy.py checks that it says so)."""
+    if backend != "postgresql":
+        pytest.skip("a station copy is made from a shared PostgreSQL server")
+
+
+
 def _conflicts(sessions):
     with sessions() as session:
         return [
