@@ -25,6 +25,7 @@ one of their own.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from enum import Enum
@@ -241,11 +242,15 @@ class OperationRunner(QObject):
 
     def _watch(self, owner: QObject) -> None:
         owner_id = id(owner)
-        if owner_id in self._watched:
+        if owner is self or owner_id in self._watched:
+            # Never our own `destroyed`: the connection would keep us alive in a cycle, and the
+            # garbage collector would then run it at a random moment while Qt is deleting us
+            # (a segfault seen in the test run). Our own operations end with `shutdown`.
             return
         self._watched.add(owner_id)
         # A partial of the id, not the owner: the owner is half gone when `destroyed` fires.
-        owner.destroyed.connect(partial(self._on_owner_destroyed, owner_id))
+        # And a weak reference to us: the owner's connection must not keep this runner alive.
+        owner.destroyed.connect(partial(_owner_destroyed, weakref.ref(self), owner_id))
 
     def _on_owner_destroyed(self, owner_id: int, *_args) -> None:
         self._watched.discard(owner_id)
@@ -257,3 +262,9 @@ class OperationRunner(QObject):
             scope = op.scope
             if scope is not None and self._scopes.get(scope) is op:
                 del self._scopes[scope]
+
+
+def _owner_destroyed(runner_ref: weakref.ref, owner_id: int, *_args) -> None:
+    runner = runner_ref()
+    if runner is not None:
+        runner._on_owner_destroyed(owner_id)
